@@ -1,0 +1,1 @@
+"""Outside systems behind the engine's ports, each with an offline default."""

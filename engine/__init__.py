@@ -1,0 +1,1 @@
+"""onething engine: deployments, cases, work items, jobs and audit on SpiffWorkflow."""

@@ -1,0 +1,127 @@
+"""The engine's one error hierarchy; web/ maps each class to an HTTP status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class OnethingError(Exception):
+    """Base of every error the engine raises on purpose."""
+
+    status = 400
+    title = "Bad request"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def details(self) -> dict[str, Any]:
+        """Extra members for a problem+json body."""
+        return {}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem in a diagram: where it is and what is wrong."""
+
+    file: str
+    message: str
+    line: int | None = None
+    element: str | None = None
+
+    def __str__(self) -> str:
+        where = self.file
+        if self.line:
+            where += f":{self.line}"
+        if self.element:
+            where += f": {self.element}"
+        return f"{where}: {self.message}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"file": self.file, "line": self.line, "element": self.element,
+                "message": self.message}
+
+
+class DiagramInvalid(OnethingError):
+    """A BPMN/DMN file (or a bundle) cannot be deployed."""
+
+    status = 422
+    title = "Diagram invalid"
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems) or "diagram invalid")
+
+    def details(self) -> dict[str, Any]:
+        return {"problems": [p.as_dict() for p in self.problems]}
+
+
+class NotFound(OnethingError):
+    status = 404
+    title = "Not found"
+
+
+class Conflict(OnethingError):
+    status = 409
+    title = "Conflict"
+
+
+class TaskNotReady(Conflict):
+    title = "Task not ready"
+
+
+class Forbidden(OnethingError):
+    status = 403
+    title = "Forbidden"
+
+
+class Unauthorized(OnethingError):
+    status = 401
+    title = "Unauthorized"
+
+
+@dataclass
+class FieldError:
+    path: str
+    message: str
+
+
+class InvalidInput(OnethingError):
+    """Input that fails validation; names each field that is wrong."""
+
+    status = 422
+    title = "Invalid input"
+
+    def __init__(self, message: str, fields: list[FieldError] | None = None) -> None:
+        super().__init__(message)
+        self.fields = fields or []
+
+    def details(self) -> dict[str, Any]:
+        if not self.fields:
+            return {}
+        return {"fields": [{"path": f.path, "message": f.message} for f in self.fields]}
+
+
+@dataclass
+class ScriptProblem:
+    """Where a script or expression went wrong inside a case."""
+
+    element: str | None
+    message: str
+    line: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+class ScriptRefused(OnethingError):
+    """A script or expression uses something the sandbox does not allow."""
+
+    status = 422
+    title = "Script refused"
+
+
+class ScriptLimitExceeded(OnethingError):
+    """A script or a case went past a bound (steps, size, depth)."""
+
+    status = 422
+    title = "Limit exceeded"

@@ -1,0 +1,1 @@
+"""onething web application: JSON API and pages."""
