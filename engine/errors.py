@@ -125,3 +125,8 @@ class ScriptLimitExceeded(OnethingError):
 
     status = 422
     title = "Limit exceeded"
+
+
+class TooLarge(OnethingError):
+    status = 413
+    title = "Payload too large"

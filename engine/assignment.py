@@ -1,0 +1,100 @@
+"""Who may work on a task: task-level candidates first, else the task's lane."""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import datetime, timedelta
+from typing import Any
+
+from .diagrams import CompiledBundle, ElementMeta
+from .models import Candidate, Case, WorkItem
+from .serialization import dumps
+
+_DURATION = re.compile(
+    r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
+    r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$")
+_EL = re.compile(r"^[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
+
+
+def element_meta(bundle: CompiledBundle, task: Any) -> ElementMeta | None:
+    """Metadata of the BPMN element behind TASK, looked up by process and element id."""
+    name = task.task_spec.name
+    meta = bundle.elements.get(f"{task.workflow.spec.name}:{name}")
+    if meta is not None:
+        return meta
+    suffix = f":{name}"
+    for key, candidate in bundle.elements.items():
+        if key.endswith(suffix):
+            return candidate
+    return None
+
+
+def resolve(value: str | None, data: dict[str, Any]) -> str | None:
+    """A name, or a `${variable}` expression read from case data."""
+    if not value:
+        return None
+    match = _EL.match(value.strip())
+    if match:
+        found = data.get(match.group(1))
+        return str(found) if found not in (None, "") else None
+    return value.strip()
+
+
+def due_at(raw: str | None, data: dict[str, Any], now: datetime) -> datetime | None:
+    """Parse a due date: an ISO date/time, an ISO duration from now, or `${var}` of either."""
+    text = resolve(raw, data)
+    if not text:
+        return None
+    match = _DURATION.match(text)
+    if match and any(match.groupdict().values()):
+        parts = {k: int(v) for k, v in match.groupdict().items() if v}
+        return now + timedelta(**parts)
+    try:
+        due = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return due if due.tzinfo else due.replace(tzinfo=now.tzinfo)
+
+
+def new_work_item(case: Case, task: Any, bundle: CompiledBundle, now: datetime) -> WorkItem:
+    """Build the work item (with its candidates) for a task that just became ready."""
+    meta = element_meta(bundle, task)
+    spec = task.task_spec
+    data = task.data
+    kind = "user"
+    if meta is not None and meta.kind == "external":
+        kind = "external"
+    elif type(spec).__name__ in ("ManualTask", "NoneTask"):
+        kind = "manual"
+    groups: list[str] = []
+    users: list[str] = []
+    assignee = None
+    properties: dict[str, Any] = dict((spec.extensions or {}).get("properties", {}) or {})
+    form_schema = form_ui = None
+    due_raw = None
+    if meta is not None:
+        groups = [g for g in (resolve(x, data) for x in meta.candidate_groups) if g]
+        users = [u for u in (resolve(x, data) for x in meta.candidate_users) if u]
+        assignee = resolve(meta.assignee, data)
+        properties.update(meta.properties)
+        form_schema = meta.form_schema or (f"inline:{meta.id}" if meta.form_inline else None)
+        form_ui = meta.form_ui_schema
+        due_raw = meta.due
+    due_raw = due_raw or properties.get("due")
+    if not groups and not users and not assignee and spec.lane:
+        groups = [spec.lane]
+    item = WorkItem(
+        id=str(task.id), case_id=case.id, kind=kind, element_id=spec.name,
+        process_id=task.workflow.spec.name, title=spec.bpmn_name or spec.name,
+        lane=spec.lane, documentation=getattr(spec, "documentation", None),
+        form_schema=form_schema, form_ui_schema=form_ui, state="open", assignee=assignee,
+        topic=meta.topic if meta is not None else None,
+        retries_left=None, created_at=now, due_at=due_at(due_raw, data, now),
+        properties=properties, input_data=json.loads(dumps(data)),
+    )
+    item.candidates = (
+        [Candidate(case_id=case.id, kind="group", name=g) for g in dict.fromkeys(groups)]
+        + [Candidate(case_id=case.id, kind="user", name=u) for u in dict.fromkeys(users)]
+    )
+    return item

@@ -1,0 +1,140 @@
+"""Advance a locked case: run the engine until it waits, then store what changed."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from SpiffWorkflow.exceptions import SpiffWorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import clock, persistence, sync
+from .errors import NotFound, ScriptLimitExceeded
+from .models import Case
+from .persistence import LiveCase
+from .runtime import Engine, spec_of
+
+log = logging.getLogger(__name__)
+
+_ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
+
+
+def lock_case(session: Session, case_id: int) -> Case:
+    """Load the case row under a row lock (PostgreSQL) or the write lock (SQLite)."""
+    case = session.execute(
+        select(Case).where(Case.id == case_id).with_for_update()
+        .execution_options(populate_existing=True)
+    ).scalar_one_or_none()
+    if case is None:
+        raise NotFound(f"case {case_id} not found")
+    return case
+
+
+def open_live(rt: Engine, session: Session, case: Case) -> LiveCase:
+    """The case's workflow: from the cache when it matches the row's version, else loaded."""
+    live = rt.workflows.take(case.id, case.version)
+    if live is None:
+        bundle = rt.specs.get(session, case.deployment_id)
+        spec, subs = spec_of(bundle, case.process_id)
+        live = persistence.load(session, case, spec, subs, rt.script_engine)
+    return live
+
+
+def run_steps(rt: Engine, case: Case, live: LiveCase, *, refresh_timers: bool = False) -> None:
+    """Run engine steps until the case waits; a failure becomes the case's error."""
+    workflow = live.workflow
+    budget = rt.limits.steps_per_command
+    count = 0
+
+    def will_complete(_task: Any) -> None:
+        nonlocal count
+        count += 1
+        if count > budget:
+            raise ScriptLimitExceeded(
+                f"stopped after {budget} engine steps in one command: "
+                "the process loops without waiting for anyone")
+
+    try:
+        if refresh_timers:
+            workflow.refresh_timers()
+        workflow.do_engine_steps(will_complete_task=will_complete)
+        check_size(rt, workflow)
+    except (SpiffWorkflowException, ScriptLimitExceeded) as err:
+        mark_error(case, live, err)
+    except Exception as err:  # noqa: BLE001 - a model must never take the worker down
+        log.exception("unexpected engine failure on case %s", case.id)
+        mark_error(case, live, err)
+
+
+def check_size(rt: Engine, workflow: Any) -> None:
+    total = len(workflow.tasks) + sum(len(sp.tasks) for sp in workflow.subprocesses.values())
+    if total > rt.limits.tasks_per_case:
+        raise ScriptLimitExceeded(
+            f"case has {total} tasks, over the limit of {rt.limits.tasks_per_case}: "
+            "stopped so it cannot degrade the server")
+
+
+def mark_error(case: Case, live: LiveCase, err: BaseException) -> None:
+    task = getattr(err, "task", None)
+    message = _describe(err)
+    case.status = "error"
+    case.error_message = message[:4000]
+    case.error_element = task.task_spec.name if task is not None else _current_element(live)
+    case.error_task_id = str(task.id) if task is not None else None
+    log.warning("case %s stopped with an error at %s", case.id, case.error_element)
+
+
+def _describe(err: BaseException) -> str:
+    text = str(err) or err.__class__.__name__
+    line = getattr(err, "line_number", None)
+    if line:
+        text += f" (line {line})"
+    notes = getattr(err, "notes", None) or getattr(err, "__notes__", None) or []
+    extra = [n for n in notes if n and n not in text]
+    if extra:
+        text += ". " + " ".join(extra)
+    return text
+
+
+def _current_element(live: LiveCase) -> str | None:
+    for task in live.workflow.tasks.values():
+        if task.state == TaskState.READY:
+            return str(task.task_spec.name)
+    return None
+
+
+def is_really_completed(workflow: Any) -> bool:
+    """Completed by our own count: no task anywhere is still ready, waiting or started."""
+    if not workflow.is_completed():
+        return False
+    for wf in [workflow, *workflow.subprocesses.values()]:
+        for task in wf.tasks.values():
+            if task._state & _ACTIVE:
+                return False
+    return True
+
+
+def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
+    """Persist the step: tasks, workflow shell, work items, subscriptions, timers, status."""
+    workflow = live.workflow
+    now = clock.now()
+    if case.status != "error":
+        if is_really_completed(workflow):
+            case.status = "completed" if workflow.success else "cancelled"
+            case.completed_at = case.completed_at or now
+        else:
+            case.status = "running"
+            case.error_message = case.error_element = case.error_task_id = None
+    persistence.save(session, live)
+    case.workflow_state = persistence.shell_json(live)
+    case.task_count = len(live.digests)
+    bundle = rt.specs.get(session, case.deployment_id)
+    sync.work_items(session, case, workflow, bundle, now)
+    sync.waits(session, case, workflow, now)
+    case.version += 1
+    case.updated_at = now
+    live.version = case.version
+    rt.hold(session, live)

@@ -1,0 +1,178 @@
+"""Cases: start, look at, list, cancel and retry."""
+
+from __future__ import annotations
+
+import copy
+import logging
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from SpiffWorkflow.util.task import TaskState
+
+from . import audit, clock, deployments
+from .actors import Actor
+from .case_numbers import next_number
+from .case_runner import lock_case, open_live, run_steps, store
+from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .models import Case, Job, Subscription, WorkItem
+from .persistence import LiveCase
+from .runtime import Engine, spec_of
+from .work_items import as_dict as work_item_dict
+
+log = logging.getLogger(__name__)
+
+
+def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | None = None, *,
+               actor: Actor, business_key: str | None = None, version: int | None = None,
+               title: str | None = None) -> Case:
+    """Start a case of a bundle (or process id) with DATA and run it until it waits."""
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput("case data must be a JSON object")
+    dep, process_id = deployments.find_start(session, key, version)
+    bundle = rt.specs.get(session, dep.id)
+    spec, subs = spec_of(bundle, process_id)
+    from SpiffWorkflow.bpmn import BpmnWorkflow
+
+    workflow = BpmnWorkflow(spec, subs, script_engine=rt.script_engine)
+    start = workflow.get_next_task(state=TaskState.READY)
+    if start is not None and data:
+        start.data.update(copy.deepcopy(data))
+    now = clock.now()
+    case = Case(number=next_number(session), deployment_id=dep.id, process_id=process_id,
+                bundle_key=dep.bundle_key, business_key=business_key,
+                title=title or getattr(spec, "description", None) or process_id,
+                status="running", version=0, started_by=actor.label, created_at=now,
+                updated_at=now, workflow_state="{}")
+    session.add(case)
+    session.flush()
+    live = LiveCase(case.id, 0, workflow)
+    audit.record(session, actor, "case.started", case_id=case.id,
+                 after={"status": "running"}, bundle=dep.bundle_key, version=dep.version,
+                 process=process_id, data=data or {})
+    run_steps(rt, case, live)
+    store(rt, session, case, live)
+    _audit_outcome(session, case)
+    log.info("case %s started (%s v%s)", case.id, dep.bundle_key, dep.version)
+    return case
+
+
+def _audit_outcome(session: Session, case: Case) -> None:
+    if case.status == "error":
+        audit.record(session, "engine", "case.error", case_id=case.id,
+                     element_id=case.error_element, after={"status": "error"},
+                     message=case.error_message)
+    elif case.status in ("completed", "cancelled"):
+        audit.record(session, "engine", f"case.{case.status}", case_id=case.id,
+                     after={"status": case.status})
+
+
+def get_case(session: Session, case_ref: int | str) -> Case:
+    """A case by id or by its human number."""
+    case: Case | None
+    if isinstance(case_ref, int) or str(case_ref).isdigit():
+        case = session.get(Case, int(case_ref))
+    else:
+        case = session.scalar(select(Case).where(Case.number == str(case_ref)))
+    if case is None:
+        raise NotFound(f"case {case_ref} not found")
+    return case
+
+
+def advance(rt: Engine, session: Session, case_id: int, actor: Actor, action: str,
+            change: Any, **detail: Any) -> Case:
+    """Lock the case, apply CHANGE(live) to its workflow, run and store: one command."""
+    case = lock_case(session, case_id)
+    live = open_live(rt, session, case)
+    before = {"status": case.status}
+    change(live, case)
+    run_steps(rt, case, live)
+    store(rt, session, case, live)
+    audit.record(session, actor, action, case_id=case.id, before=before,
+                 after={"status": case.status}, **detail)
+    if case.status != before["status"]:
+        _audit_outcome(session, case)
+    return case
+
+
+def cancel_case(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
+                reason: str = "") -> Case:
+    case = get_case(session, case_ref)
+    if not actor.is_admin and case.started_by != actor.label:
+        raise Forbidden("only an administrator or the person who started a case can cancel it")
+    if case.status in ("completed", "cancelled"):
+        raise Conflict(f"case {case.number} has already ended ({case.status})")
+    return advance(rt, session, case.id, actor, "case.cancelled",
+                   lambda live, _case: live.workflow.cancel(), reason=reason)
+
+
+def retry_case(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
+               data: dict[str, Any] | None = None) -> Case:
+    """Run a stopped case again from its failed task, optionally with corrected data."""
+    case = get_case(session, case_ref)
+    if case.status != "error":
+        raise Conflict(f"case {case.number} is not stopped by an error")
+    if data is not None and not isinstance(data, dict):
+        raise InvalidInput("data must be a JSON object")
+    task_id = case.error_task_id
+
+    def again(live: LiveCase, locked: Case) -> None:
+        locked.status = "running"
+        wf = live.workflow
+        task = wf.get_task_from_id(UUID(task_id)) if task_id else None
+        if task is not None and task.state == TaskState.ERROR:
+            merged = dict(task.data)
+            merged.update(copy.deepcopy(data or {}))
+            wf.reset_from_task_id(task.id, data=merged)
+        elif data:
+            for t in wf.get_tasks(state=TaskState.READY):
+                t.data.update(copy.deepcopy(data))
+
+    return advance(rt, session, case.id, actor, "case.retried", again,
+                   data=data or {})
+
+
+def waits_of(session: Session, case: Case) -> list[dict[str, Any]]:
+    """What the case waits on besides people: timers, messages, signals."""
+    out: list[dict[str, Any]] = []
+    for job in session.scalars(select(Job).where(Job.case_id == case.id,
+                                                 Job.status.in_(("pending", "running")))):
+        out.append({"kind": job.kind, "task_id": job.key, "due_at": job.due_at.isoformat()})
+    for sub in session.scalars(select(Subscription).where(Subscription.case_id == case.id)):
+        out.append({"kind": sub.kind, "name": sub.name, "correlation": sub.correlation})
+    return out
+
+
+def as_dict(session: Session, case: Case, *, full: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "id": case.id, "number": case.number, "bundle": case.bundle_key,
+        "process": case.process_id, "deployment_id": case.deployment_id,
+        "business_key": case.business_key, "title": case.title, "status": case.status,
+        "version": case.version, "started_by": case.started_by,
+        "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
+        "completed_at": case.completed_at.isoformat() if case.completed_at else None,
+        "next_timer_at": case.next_timer_at.isoformat() if case.next_timer_at else None,
+        "error": ({"message": case.error_message, "element": case.error_element}
+                  if case.status == "error" else None),
+    }
+    if full:
+        items = session.scalars(select(WorkItem).where(WorkItem.case_id == case.id)
+                                .order_by(WorkItem.created_at))
+        out["work_items"] = [work_item_dict(w) for w in items]
+        out["waiting_on"] = waits_of(session, case)
+        out["audit"] = [audit.as_dict(e) for e in audit.trail(session, case.id)]
+    return out
+
+
+def list_cases(session: Session, *, status: str | None = None, bundle: str | None = None,
+               limit: int = 50, offset: int = 0) -> tuple[list[Case], int]:
+    query = select(Case)
+    if status:
+        query = query.where(Case.status == status)
+    if bundle:
+        query = query.where(Case.bundle_key == bundle)
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(Case.id.desc()).limit(limit).offset(offset)).all()
+    return list(rows), total

@@ -1,0 +1,283 @@
+"""Turn an uploaded bundle (BPMN, DMN, JSON forms) into parsed specs or a DiagramInvalid."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from SpiffWorkflow.spiff.parser.process import (
+    VALIDATOR,
+    SpiffBpmnParser,
+)
+
+from engine.diagrams.camunda import normalise
+from engine.diagrams.flavour import BPMN_NS, DMN_NAMESPACES, bundle_flavour, detect_flavour
+from engine.diagrams.lint import Findings, lint_bpmn, lint_dmn
+from engine.diagrams.metadata import ElementMeta, check_forms, collect
+from engine.diagrams.safe_xml import namespace, parse_xml
+from engine.errors import DiagramInvalid, Problem
+
+log = logging.getLogger(__name__)
+_MAX_SCHEMA_ERRORS = 20
+_NAMESPACE = re.compile(r"\{http://www\.omg\.org/spec/(BPMN|DMN)/[^}]*\}")
+_WRAPPED_ERROR = re.compile(r"^(KeyError|TypeError|AttributeError|IndexError|ValueError)\((.*)\)$",
+                            re.DOTALL)
+_REFERENCE_ATTRIBUTES = ("sourceRef", "targetRef", "attachedToRef", "default", "messageRef",
+                         "signalRef", "errorRef", "escalationRef", "calledElement", "processRef")
+
+
+@dataclass
+class CompiledBundle:
+    """A bundle that parsed: its specs, per-element metadata, forms and warnings."""
+
+    files: dict[str, bytes]
+    flavour: str
+    process_ids: list[str]
+    specs: dict[str, tuple[Any, dict[str, Any]]]
+    elements: dict[str, ElementMeta]
+    forms: dict[str, dict[str, Any]]
+    warnings: list[Problem] = field(default_factory=list)
+
+
+@dataclass
+class _Bundle:
+    """Working state while compiling: parsed trees and what each file is."""
+
+    findings: dict[str, Findings] = field(default_factory=dict)
+    bpmn: dict[str, Any] = field(default_factory=dict)
+    dmn: dict[str, Any] = field(default_factory=dict)
+    forms: dict[str, dict[str, Any]] = field(default_factory=dict)
+    flavours: list[str] = field(default_factory=list)
+    elements: dict[tuple[str, str], Any] = field(default_factory=dict)
+
+
+def compile_bundle(files: Mapping[str, bytes], *, refuse_unsafe: bool = False) -> CompiledBundle:
+    """Parse, normalise, lint and build every process; raise DiagramInvalid listing all problems."""
+    bundle = _Bundle()
+    for name in sorted(files):
+        findings = bundle.findings[name] = Findings(name, refuse_unsafe=refuse_unsafe)
+        _read(name, bytes(files[name]), bundle, findings)
+    if not bundle.bpmn and not any(f.problems for f in bundle.findings.values()):
+        bundle.findings.setdefault("", Findings("")).problem(None, "the upload holds no BPMN file")
+    parser = SpiffBpmnParser(validator=VALIDATOR)
+    added = _add_to_parser(parser, bundle)
+    process_ids = _order_processes(bundle, added)
+    specs: dict[str, tuple[Any, dict[str, Any]]] = {}
+    for process_id in process_ids:
+        try:
+            specs[process_id] = (parser.get_spec(process_id),
+                                 parser.get_subprocess_specs(process_id))
+        except Exception as exc:  # noqa: BLE001 - every parser failure becomes a Problem
+            _record(bundle, _explain(exc, _file_of(bundle, process_id),
+                                                   bundle.elements))
+    all_specs = [(pid, spec) for pid, (spec, _) in specs.items()]
+    for _, (_, subs) in specs.items():
+        all_specs += [(sid, sub) for sid, sub in sorted(subs.items()) if sub is not None]
+    metas, files_of = collect(all_specs, bundle.elements, bundle.findings)
+    check_forms(metas, files_of, bundle.forms, bundle.elements, bundle.findings)
+    order = {name: index for index, name in enumerate(sorted(bundle.findings))}
+    problems = _sorted(order, [p for f in bundle.findings.values() for p in f.problems])
+    warnings = _sorted(order, [p for f in bundle.findings.values() for p in f.warnings])
+    if problems:
+        raise DiagramInvalid(problems)
+    log.info("compiled bundle with processes %s", process_ids)
+    return CompiledBundle(
+        files=dict(files), flavour=bundle_flavour(bundle.flavours), process_ids=process_ids,
+        specs=specs, elements=dict(sorted(metas.items())), forms=bundle.forms,
+        warnings=warnings)
+
+
+def _read(name: str, data: bytes, bundle: _Bundle, findings: Findings) -> None:
+    lower = name.lower()
+    if lower.endswith(".json"):
+        try:
+            form = json.loads(data)
+        except (ValueError, UnicodeDecodeError) as exc:
+            line = getattr(exc, "lineno", None)
+            findings.problems.append(Problem(name, f"invalid JSON: {exc}", line=line))
+            return
+        if not isinstance(form, dict):
+            findings.problem(None, "a form file must hold a JSON object")
+            return
+        bundle.forms[name] = form
+        return
+    if not lower.endswith((".bpmn", ".xml", ".dmn")):
+        findings.warn(None, "not a BPMN, DMN or JSON file; ignored")
+        return
+    try:
+        tree = parse_xml(name, data)
+    except DiagramInvalid as exc:
+        findings.problems += exc.problems
+        return
+    root = tree.getroot()
+    for element in root.iter():
+        if isinstance(element.tag, str) and element.get("id"):
+            bundle.elements.setdefault((name, element.get("id")), element)
+    if namespace(root) in DMN_NAMESPACES:
+        bundle.dmn[name] = root
+        lint_dmn(root, findings)
+    elif namespace(root) == BPMN_NS:
+        flavour = detect_flavour(root)
+        bundle.flavours.append(flavour)
+        normalise(tree, flavour, findings)
+        lint_bpmn(root, findings)
+        bundle.bpmn[name] = tree
+    else:
+        findings.problem(root, f"not a BPMN or DMN document (root element {root.tag!r})")
+
+
+def _schema_problems(name: str, tree: Any) -> list[Problem]:
+    # Run the same XSD the parser uses, but keep every error rather than only the last one.
+    VALIDATOR.preprocess(tree)
+    schema = VALIDATOR.validator
+    if schema.validate(tree):
+        return []
+    errors = list(schema.error_log)
+    found = [Problem(name, "does not match the BPMN schema: " + _short_tags(e.message),
+                     line=e.line or None) for e in errors[:_MAX_SCHEMA_ERRORS]]
+    if len(errors) > _MAX_SCHEMA_ERRORS:
+        more = len(errors) - _MAX_SCHEMA_ERRORS
+        found.append(Problem(name, f"... and {more} more schema errors"))
+    return found
+
+
+def _add_to_parser(parser: Any, bundle: _Bundle) -> list[str]:
+    """Add every readable file to the parser; return the BPMN files it accepted."""
+    for name, root in bundle.dmn.items():
+        try:
+            parser.add_dmn_xml(root, filename=name)
+            for dmn_parser in list(parser.dmn_parsers.values()):
+                if dmn_parser.filename == name:
+                    dmn_parser.parse()  # lazily parsed otherwise; surface its errors now
+        except Exception as exc:  # noqa: BLE001
+            _record(bundle, _explain(exc, name, bundle.elements))
+    added = []
+    for name, tree in bundle.bpmn.items():
+        schema_problems = _schema_problems(name, tree)
+        if schema_problems:
+            bundle.findings[name].problems += schema_problems
+            continue
+        try:
+            parser.add_bpmn_xml(tree, filename=name)
+            added.append(name)
+        except Exception as exc:  # noqa: BLE001
+            _record(bundle, _explain(exc, name, bundle.elements))
+    return added
+
+
+def _order_processes(bundle: _Bundle, added: list[str]) -> list[str]:
+    """List executable processes, the main one (called by no other) first."""
+    ids: list[str] = []
+    called: set[str] = set()
+    ns = {"bpmn": BPMN_NS}
+    for name in added:
+        root = bundle.bpmn[name].getroot()
+        processes = root.xpath("//bpmn:process", namespaces=ns)
+        executable = [p.get("id") for p in processes if p.get("isExecutable", "true") == "true"]
+        called.update(root.xpath("//bpmn:callActivity/@calledElement", namespaces=ns))
+        if not executable:
+            where = processes[0] if processes else None
+            bundle.findings[name].problem(where, "no executable process (every process has "
+                                                 "isExecutable=\"false\" or there is none)")
+        ids += executable
+    main = next((pid for pid in ids if pid not in called), None)
+    return ([main] if main else []) + [pid for pid in ids if pid != main]
+
+
+def _file_of(bundle: _Bundle, process_id: str) -> str:
+    for name in bundle.bpmn:
+        if (name, process_id) in bundle.elements:
+            return name
+    return ""
+
+
+def _record(bundle: _Bundle, problem: Problem) -> None:
+    bundle.findings.setdefault(problem.file, Findings(problem.file)).problems.append(problem)
+
+
+def _sorted(order: Mapping[str, int], found: list[Problem]) -> list[Problem]:
+    unique = list(dict.fromkeys(found))
+    return sorted(unique, key=lambda p: (order.get(p.file, len(order)), p.line or 0))
+
+
+def _short_tags(message: str) -> str:
+    return _NAMESPACE.sub(lambda m: m.group(1).lower() + ":", message)
+
+
+def _humane(message: str, tag: str) -> str:
+    """Reword SpiffWorkflow's parser messages for a process designer."""
+    missing = re.match(r"The process '(.*)' was not found", message)
+    if missing:
+        return f"calls process {missing.group(1)!r}, which is not in the bundle"
+    if message.startswith("There is no support implemented"):
+        return f"unsupported element <{tag or 'unknown'}>"
+    if message.startswith("A Service Task must have an operator"):
+        return ("service task has no implementation (add spiffworkflow:serviceTaskOperator, "
+                "or camunda:class / delegateExpression / expression / type=\"external\")")
+    decision = re.match(r'No DMN Diagram available with id "(.*?)"', message)
+    if decision:
+        if decision.group(1) == "None":
+            return "business rule task names no decision (add spiffworkflow:calledDecisionId)"
+        return f"decision {decision.group(1)!r} is not in the bundle"
+    store = re.match(r"Data Store with name (.*) has no implementation", message)
+    if store:
+        return f"data store {store.group(1)!r} is not supported (no implementation)"
+    not_executable = re.match(r"Process (.*) is not executable", message)
+    if not_executable:
+        return f"calls process {not_executable.group(1)!r}, which is not executable"
+    wrapped = _WRAPPED_ERROR.match(message)
+    if wrapped:
+        if wrapped.group(1) == "KeyError":
+            return f"reference to unknown element {wrapped.group(2)}"
+        return f"unsupported element <{tag or 'unknown'}>: {wrapped.group(2)}"
+    return message.rstrip(".") or "invalid diagram"
+
+
+def _referrer(elements: Mapping[tuple[str, str], Any], file: str, target: str) -> Any:
+    """Find the element whose reference attribute names a missing id."""
+    for (name, _), element in elements.items():
+        if file and name != file:
+            continue
+        if any(element.get(attr) == target for attr in _REFERENCE_ATTRIBUTES):
+            return element
+    return None
+
+
+def _explain(exc: Exception, file: str, elements: Mapping[tuple[str, str], Any]) -> Problem:
+    """Turn any exception raised while parsing into a Problem with file, element and line."""
+    file = getattr(exc, "file_name", "") or file
+    element_id = getattr(exc, "id", "") or None
+    tag = str(getattr(exc, "tag", "") or "").replace("bpmn:", "")
+    message = str(exc.args[0]) if exc.args else type(exc).__name__
+    if isinstance(exc, KeyError):
+        message = f"KeyError({message!r})"
+    elif not hasattr(exc, "file_name") and not isinstance(exc, KeyError):
+        message = f"{type(exc).__name__}({message})"
+    target = _WRAPPED_ERROR.match(message)
+    element = None
+    if element_id:
+        element = elements.get((file, element_id))
+        if element is None:
+            element = next((e for (_, i), e in elements.items() if i == element_id), None)
+    missing = re.match(r"The process '(.*)' was not found", message)
+    if missing or (target and target.group(1) == "KeyError"):
+        name = missing.group(1) if missing else target.group(2).strip("'\"")  # type: ignore[union-attr]
+        referrer = _referrer(elements, file, name)
+        element = referrer if referrer is not None else element
+    store = re.match(r"Data Store with name (.*) has no implementation", message)
+    if store:
+        element = next((e for (n, _), e in elements.items() if (not file or n == file)
+                        and e.tag.endswith("}dataStore") and e.get("name") == store.group(1)),
+                       element)
+    if element is not None:
+        tag = tag or element.tag.rpartition("}")[2]
+        element_id = element.get("id")
+        file = file or next((n for (n, i), e in elements.items() if e is element), "")
+    line = getattr(exc, "line_number", None)
+    if not isinstance(line, int) or line <= 0:
+        line = element.sourceline if element is not None else None
+    return Problem(file, _humane(_short_tags(message), tag), line=line, element=element_id)

@@ -1,0 +1,175 @@
+"""Per-task persistence of SpiffWorkflow state, with a cache of live workflows.
+
+A save writes only the task rows whose serialised form changed: tasks whose
+state changed since the last save, every unfinished task (a multi-instance
+parent changes while STARTED), children of changed tasks (their data is stored
+as a delta from the parent), and parents of new tasks (their child lists grew).
+Removed tasks are deleted. The workflow's shell (data, correlations, events)
+lives on the case row.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.orm import Session
+
+from SpiffWorkflow.util.task import TaskState
+
+from .models import Case, CaseTask
+from .serialization import digest, dumps, restore_workflow, task_json, workflow_shell
+
+_FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
+
+
+@dataclass
+class LiveCase:
+    """A case's workflow in memory and what is known to be stored for it."""
+
+    case_id: int
+    version: int
+    workflow: Any
+    digests: dict[UUID, str] = field(default_factory=dict)
+    next_seq: int = 0
+    # time.time() when the stored rows last matched the workflow
+    mark: float = 0.0
+
+
+def _workflows(workflow: Any) -> list[tuple[str, Any]]:
+    return [("", workflow)] + [(str(k), sp) for k, sp in workflow.subprocesses.items()]
+
+
+def load(session: Session, case: Case, spec: Any, subprocess_specs: dict[str, Any],
+         script_engine: Any) -> LiveCase:
+    """Rebuild a case's workflow from its rows."""
+    rows = session.execute(
+        select(CaseTask.workflow_id, CaseTask.task_id, CaseTask.digest, CaseTask.payload,
+               CaseTask.seq)
+        .where(CaseTask.case_id == case.id).order_by(CaseTask.seq)
+    ).all()
+    grouped: dict[str, dict[str, dict[str, Any]]] = {}
+    digests: dict[UUID, str] = {}
+    next_seq = 0
+    for wf_id, task_id, dig, payload, seq in rows:
+        grouped.setdefault(wf_id, {})[task_id] = json.loads(payload)
+        digests[UUID(task_id)] = dig
+        next_seq = max(next_seq, seq + 1)
+    workflow = restore_workflow(json.loads(case.workflow_state), grouped, spec, subprocess_specs)
+    workflow.script_engine = script_engine
+    return LiveCase(case.id, case.version, workflow, digests, next_seq, time.time())
+
+
+def save(session: Session, live: LiveCase) -> int:
+    """Write what changed since the last save; return the number of task rows written."""
+    started = time.time()
+    mark = live.mark
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    current: set[UUID] = set()
+    for wf_id, wf in _workflows(live.workflow):
+        tasks = wf.tasks
+        current.update(tasks)
+        candidates: dict[UUID, Any] = {}
+        for tid, task in tasks.items():
+            if (task._state & _FINISHED == 0 or task.last_state_change >= mark
+                    or tid not in live.digests):
+                candidates[tid] = task
+        changed = _write_changed(live, wf_id, candidates, inserts, updates)
+        # a changed task moves its children's deltas; a new task grows its parent's list
+        extra: dict[UUID, Any] = {}
+        for tid in changed:
+            task = tasks[tid]
+            for child in task.children:
+                if child.id not in candidates:
+                    extra[child.id] = child
+            parent = task.parent
+            if parent is not None and parent.id not in candidates:
+                extra[parent.id] = parent
+        _write_changed(live, wf_id, extra, inserts, updates)
+    removed = [tid for tid in live.digests if tid not in current]
+    case_id = live.case_id
+    if inserts:
+        for row in inserts:
+            row["case_id"] = case_id
+        session.execute(insert(CaseTask), inserts)
+    if updates:
+        for row in updates:
+            row["case_id"] = case_id
+        session.execute(update(CaseTask), updates)
+    if removed:
+        for tid in removed:
+            del live.digests[tid]
+        ids = [str(t) for t in removed]
+        for start in range(0, len(ids), 500):
+            session.execute(delete(CaseTask).where(
+                CaseTask.case_id == case_id, CaseTask.task_id.in_(ids[start:start + 500])))
+    live.mark = started
+    return len(inserts) + len(updates)
+
+
+def _write_changed(live: LiveCase, wf_id: str, tasks: dict[UUID, Any],
+                   inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> list[UUID]:
+    changed = []
+    for tid, task in tasks.items():
+        payload = task_json(task)
+        dig = digest(payload)
+        old = live.digests.get(tid)
+        if old == dig:
+            continue
+        changed.append(tid)
+        row = {"task_id": str(tid), "state": int(task._state), "digest": dig,
+               "payload": payload}
+        if old is None:
+            row.update(workflow_id=wf_id, seq=live.next_seq, spec_name=task.task_spec.name)
+            live.next_seq += 1
+            inserts.append(row)
+        else:
+            updates.append(row)
+        live.digests[tid] = dig
+    return changed
+
+
+def shell_json(live: LiveCase) -> str:
+    return dumps(workflow_shell(live.workflow))
+
+
+class WorkflowCache:
+    """Live workflows of recently used cases, handed out to one command at a time.
+
+    A command takes its case's entry out (so no other thread can see a workflow
+    mid-change) and puts it back only after its transaction committed.
+    """
+
+    def __init__(self, capacity: int = 256) -> None:
+        self._entries: OrderedDict[int, LiveCase] = OrderedDict()
+        self._lock = threading.Lock()
+        self.capacity = capacity
+
+    def take(self, case_id: int, version: int) -> LiveCase | None:
+        with self._lock:
+            live = self._entries.pop(case_id, None)
+        if live is not None and live.version == version:
+            return live
+        return None
+
+    def put(self, live: LiveCase) -> None:
+        with self._lock:
+            self._entries[live.case_id] = live
+            self._entries.move_to_end(live.case_id)
+            while len(self._entries) > self.capacity:
+                self._entries.popitem(last=False)
+
+    def discard(self, case_id: int) -> None:
+        with self._lock:
+            self._entries.pop(case_id, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()

@@ -1,0 +1,141 @@
+"""Answer ``get_tasks(state=READY|WAITING|...)`` without walking the whole tree.
+
+``do_engine_steps`` asks for the READY tasks of the workflow (and of every
+active subprocess) several times per step, and applications ask for the READY
+user tasks after every command.  Upstream walks the task tree from the root
+each time, which makes a case of N steps cost O(N^2).
+
+For a BPMN iterator whose result is consumed eagerly (``get_tasks`` builds a
+list, ``get_next_task`` takes the first match, so nothing can change between
+yields), a state filter made only of "definite" states (FUTURE, WAITING, READY,
+STARTED) and no ``end_at_spec``, the walk's answer is computed instead:
+
+1. candidates are the tasks of the workflow family (flat ``tasks`` dicts) that
+   the filter matches;
+2. a candidate is kept iff the walk would reach it: every ancestor up to the
+   walk's root has a state >= FUTURE (or owns a subprocess, which upstream
+   always enters).  The answer is memoised per task with an epoch that is bumped
+   whenever any task drops below FUTURE, so steady-state checks are O(1);
+3. the kept candidates are sorted in the walk's depth-first order by comparing
+   paths at their lowest common ancestor (depths are memoised: a task's parent
+   never changes in a BPMN workflow).
+
+Anything else falls back to the (unlimited, exact) walk in ``iteration``.
+"""
+
+from __future__ import annotations
+
+from functools import cmp_to_key
+from typing import Any
+
+from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
+from SpiffWorkflow.task import Task
+from SpiffWorkflow.util.task import TaskFilter, TaskState
+
+_EPOCH = "_onething_epoch"
+_REACH = "_onething_reach"
+_DEPTH = "_onething_depth"
+
+
+def bump_epoch(task: Task) -> None:
+    """Forget every memoised reachability answer of the task's workflow family."""
+    top = task.workflow.top_workflow
+    setattr(top, _EPOCH, getattr(top, _EPOCH, 0) + 1)
+
+
+def _up(task: Task, top: Any) -> Task | None:
+    """Return the task the walk came from: the parent, or the owner of a subprocess."""
+    parent = task.workflow.tasks.get(task._parent) if task._parent is not None else None
+    if parent is None and task.workflow is not top:
+        return top.get_task_from_id(task.workflow.parent_task_id)
+    return parent
+
+
+def _depth(task: Task, top: Any) -> int:
+    """Return the task's depth in the family tree (memoised, computed iteratively)."""
+    chain: list[Task] = []
+    current: Task | None = task
+    while current is not None and _DEPTH not in current.__dict__:
+        chain.append(current)
+        current = _up(current, top)
+    depth = -1 if current is None else current.__dict__[_DEPTH]
+    for item in reversed(chain):
+        depth += 1
+        item.__dict__[_DEPTH] = depth
+    return task.__dict__[_DEPTH]
+
+
+def _reachable(task: Task, root: Task, top: Any, epoch: int) -> bool:
+    """Tell whether the depth-first walk from ``root`` (min_state FUTURE) reaches ``task``."""
+    mark = (epoch, root)
+    walked: list[Task] = []
+    current = task
+    while current is not root:
+        if current.__dict__.get(_REACH) == mark:
+            break
+        walked.append(current)
+        parent = _up(current, top)
+        if parent is None:
+            return False
+        if parent._state < TaskState.FUTURE and parent.id not in top.subprocesses:
+            return False
+        current = parent
+    for item in walked:
+        item.__dict__[_REACH] = mark
+    return True
+
+
+def _compare(a: Task, b: Task, top: Any) -> int:
+    """Order two tasks as the depth-first walk visits them."""
+    depth_a, depth_b = _depth(a, top), _depth(b, top)
+    below_a = below_b = None
+    while depth_a > depth_b:
+        below_a, a, depth_a = a, _up(a, top), depth_a - 1  # type: ignore[assignment]
+    while depth_b > depth_a:
+        below_b, b, depth_b = b, _up(b, top), depth_b - 1  # type: ignore[assignment]
+    while a is not b:
+        below_a, a = a, _up(a, top)  # type: ignore[assignment]
+        below_b, b = b, _up(b, top)  # type: ignore[assignment]
+    if below_a is None:
+        return -1 if below_b is not None else 0
+    if below_b is None:
+        return 1
+    return _position(below_a, a) - _position(below_b, a)
+
+
+def _position(child: Task, parent: Task) -> int:
+    """Place of ``child`` among what the walk pushes for ``parent`` (subprocess first)."""
+    if child.workflow is not parent.workflow:
+        return -1
+    return parent._children.index(child.id)
+
+
+def ordered_matches(it: BpmnTaskIterator, root: Task) -> list[Task] | None:
+    """Return the walk's matches in order, or None when this shortcut does not apply."""
+    task_filter = it.task_filter
+    state = task_filter.state
+    if (
+        type(task_filter) not in (TaskFilter, BpmnTaskFilter)
+        or not isinstance(it, BpmnTaskIterator)
+        or not it.depth_first
+        or it.end_at_spec is not None
+        or state & ~TaskState.DEFINITE_MASK
+        or not state
+    ):
+        return None
+    workflow = root.workflow
+    top = workflow.top_workflow
+    families = [workflow.tasks.values()]
+    if not it.skip_subprocesses:
+        families.extend(sub.tasks.values() for sub in top.subprocesses.values())
+    matches = task_filter.matches
+    candidates = [t for tasks in families for t in tasks if t._state & state and matches(t)]
+    if not candidates:
+        return []
+    epoch = getattr(top, _EPOCH, 0)
+    found = [t for t in candidates if _reachable(t, root, top, epoch)]
+    if it.skip_subprocesses:
+        found = [t for t in found if t.workflow is workflow]
+    if len(found) > 1:
+        found.sort(key=cmp_to_key(lambda a, b: _compare(a, b, top)))
+    return found

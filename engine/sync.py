@@ -1,0 +1,113 @@
+"""Mirror a workflow's waiting points into indexed rows: work items, subscriptions, timer jobs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from SpiffWorkflow.util.task import TaskState
+
+from . import assignment
+from .diagrams import CompiledBundle
+from .models import Case, Job, Subscription, WorkItem
+
+
+def _all_tasks(workflow: Any) -> list[Any]:
+    tasks = list(workflow.tasks.values())
+    for sp in workflow.subprocesses.values():
+        tasks.extend(sp.tasks.values())
+    return tasks
+
+
+def ready_manual_tasks(workflow: Any) -> list[Any]:
+    return [t for t in _all_tasks(workflow)
+            if t._state == TaskState.READY and t.task_spec.manual]
+
+
+def work_items(session: Session, case: Case, workflow: Any, bundle: CompiledBundle,
+               now: datetime) -> None:
+    """Open a work item for each ready user/manual/external task; cancel the ones gone."""
+    ready = {str(t.id): t for t in ready_manual_tasks(workflow)}
+    open_ids = set(session.scalars(
+        select(WorkItem.id).where(WorkItem.case_id == case.id, WorkItem.state == "open")))
+    gone = open_ids - ready.keys()
+    if gone:
+        session.execute(update(WorkItem).where(WorkItem.id.in_(gone))
+                        .values(state="cancelled", completed_at=now))
+    for task_id, task in ready.items():
+        if task_id in open_ids:
+            continue
+        item = session.get(WorkItem, task_id)
+        if item is not None:
+            # the same task back to READY (e.g. reset): reopen it
+            item.state, item.completed_at, item.completed_by = "open", None, None
+            continue
+        session.add(assignment.new_work_item(case, task, bundle, now))
+
+
+def waits(session: Session, case: Case, workflow: Any, now: datetime) -> None:
+    """Store what the case waits on: message/signal subscriptions and timer jobs."""
+    subs: list[Subscription] = []
+    timers: dict[tuple[str, datetime], Any] = {}
+    for task in workflow.event_manager.tasks.values():
+        if not task.has_state(TaskState.WAITING | TaskState.READY):
+            continue
+        ed = task.task_spec.event_definition
+        kind = type(ed).__name__
+        if "Message" in kind:
+            subs.append(Subscription(case_id=case.id, kind="message", name=ed.name,
+                                     correlation=_correlation(workflow)))
+        elif "Signal" in kind:
+            subs.append(Subscription(case_id=case.id, kind="signal", name=ed.name,
+                                     correlation={}))
+        elif "Timer" in kind or "TimeDate" in kind or "Cycle" in kind or "Duration" in kind:
+            due = timer_due(task)
+            if due is not None:
+                timers[(str(task.id), due)] = task
+    session.execute(delete(Subscription).where(Subscription.case_id == case.id))
+    session.add_all(subs)
+    _sync_timer_jobs(session, case, timers, now)
+
+
+def _correlation(workflow: Any) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for props in workflow.correlations.values():
+        if isinstance(props, dict):
+            flat.update(props)
+    return flat
+
+
+def timer_due(task: Any) -> datetime | None:
+    """When a waiting timer task is due, from the deadline SpiffWorkflow stored on it."""
+    value = task.internal_data.get("event_value")
+    if isinstance(value, dict):
+        value = value.get("next") if value.get("cycles", 0) != 0 else None
+    if not isinstance(value, str):
+        return None
+    try:
+        due = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if due.tzinfo is None:
+        due = due.astimezone()
+    return due
+
+
+def _sync_timer_jobs(session: Session, case: Case, timers: dict[tuple[str, datetime], Any],
+                     now: datetime) -> None:
+    live_jobs = session.scalars(select(Job).where(
+        Job.case_id == case.id, Job.kind == "timer",
+        Job.status.in_(("pending", "running")))).all()
+    have = {(j.key, j.due_at): j for j in live_jobs}
+    for key, job in have.items():
+        # a running job belongs to a worker, which finishes it itself
+        if key not in timers and job.status == "pending":
+            session.delete(job)
+    for (task_id, due) in timers:
+        if (task_id, due) not in have:
+            session.add(Job(kind="timer", case_id=case.id, key=task_id, due_at=due,
+                            status="pending", payload={}, created_at=now))
+    case.next_timer_at = min((due for _, due in timers), default=None)

@@ -1,0 +1,50 @@
+"""Job handlers that move cases on: due timers and retries of failed service calls."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from SpiffWorkflow.util.task import TaskState
+
+from . import audit, clock
+from .case_runner import lock_case, open_live, run_steps, store
+from .models import Job
+from .runtime import Engine
+
+log = logging.getLogger(__name__)
+
+
+def fire_timer(rt: Engine, session: Session, job: Job) -> None:
+    """Let the case's due timers fire and run it until it waits again."""
+    if job.case_id is None:
+        return
+    case = lock_case(session, job.case_id)
+    if case.status != "running":
+        return
+    live = open_live(rt, session, case)
+    task = live.workflow.get_task_from_id(UUID(job.key)) if job.key else None
+    if task is not None and task.has_state(TaskState.WAITING) and job.due_at > clock.now():
+        # claimed a little early (clock skew between workers): come back at the due time
+        job.status = "pending"
+        job.locked_by = None
+        rt.hold(session, live)
+        return
+    run_steps(rt, case, live, refresh_timers=True)
+    store(rt, session, case, live)
+    fired = task is None or not task.has_state(TaskState.WAITING)
+    if not fired:
+        job.status = "pending"
+        job.locked_by = None
+        job.due_at = clock.now() + timedelta(milliseconds=200)
+        return
+    audit.record(session, "engine", "timer.fired", case_id=case.id, task_id=job.key,
+                 element_id=task.task_spec.name if task is not None else None,
+                 due_at=job.due_at.isoformat())
+
+
+def handlers(rt: Engine) -> dict[str, object]:
+    return {"timer": lambda session, job: fire_timer(rt, session, job)}

@@ -1,0 +1,166 @@
+"""Work items: the inbox, claim, unclaim and complete."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import and_, exists, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from SpiffWorkflow.util.task import TaskState
+
+from . import audit, clock, forms
+from .actors import Actor
+from .case_runner import lock_case
+from .errors import Conflict, Forbidden, NotFound, TaskNotReady
+from .models import Candidate, Case, WorkItem
+
+
+def get(session: Session, item_id: str) -> WorkItem:
+    item = session.get(WorkItem, item_id)
+    if item is None:
+        raise NotFound(f"work item {item_id} not found")
+    return item
+
+
+def may_work_on(item: WorkItem, actor: Actor) -> bool:
+    """Admins, the assignee, or (when unassigned) a candidate user or group member."""
+    if actor.is_admin:
+        return True
+    if item.assignee:
+        return item.assignee == actor.username
+    return may_claim(item, actor)
+
+
+def may_claim(item: WorkItem, actor: Actor) -> bool:
+    if actor.is_admin:
+        return True
+    users = item.candidate_names("user")
+    groups = item.candidate_names("group")
+    if not users and not groups:
+        # a task nobody was named for is open to everyone who can see the case
+        return True
+    return actor.username in users or bool(actor.groups.intersection(groups))
+
+
+def claim(session: Session, item_id: str, actor: Actor) -> WorkItem:
+    item = get(session, item_id)
+    if item.kind == "external":
+        raise Conflict("external work is fetched and locked by workers, not claimed")
+    if not may_claim(item, actor):
+        raise Forbidden(f"{actor.username} is not a candidate for this task")
+    result = session.execute(
+        update(WorkItem).where(WorkItem.id == item_id, WorkItem.state == "open",
+                               or_(WorkItem.assignee.is_(None),
+                                   WorkItem.assignee == actor.username))
+        .values(assignee=actor.username).execution_options(synchronize_session=False))
+    if result.rowcount == 0:  # type: ignore[attr-defined]
+        session.refresh(item)
+        if item.state != "open":
+            raise TaskNotReady(f"task is {item.state}")
+        raise Conflict(f"task is already claimed by {item.assignee}")
+    session.refresh(item)
+    audit.record(session, actor, "task.claimed", case_id=item.case_id, task_id=item.id,
+                 element_id=item.element_id, before={"assignee": None},
+                 after={"assignee": actor.username})
+    return item
+
+
+def unclaim(session: Session, item_id: str, actor: Actor) -> WorkItem:
+    item = get(session, item_id)
+    if item.state != "open":
+        raise TaskNotReady(f"task is {item.state}")
+    if item.assignee is None:
+        return item
+    if item.assignee != actor.username and not actor.is_admin:
+        raise Forbidden(f"task is claimed by {item.assignee}")
+    before = item.assignee
+    item.assignee = None
+    audit.record(session, actor, "task.unclaimed", case_id=item.case_id, task_id=item.id,
+                 element_id=item.element_id, before={"assignee": before},
+                 after={"assignee": None})
+    return item
+
+
+def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
+             *, external_worker: str | None = None) -> Case:
+    """Validate DATA, finish the task and run the case on until it waits again."""
+    from .cases import advance  # cases imports this module for as_dict
+
+    item = get(session, item_id)
+    lock_case(session, item.case_id)
+    session.refresh(item)
+    if item.state != "open":
+        raise TaskNotReady(f"task '{item.title}' is already {item.state}"
+                           + (f" by {item.completed_by}" if item.completed_by else ""))
+    if external_worker is None:
+        if item.kind == "external":
+            raise Conflict("external work is completed through the external-task API")
+        if not may_work_on(item, actor):
+            raise Forbidden(f"{actor.username} may not complete this task")
+    bundle = rt.specs.get(session, session.get(Case, item.case_id).deployment_id)
+    forms.validate(forms.schema_for(bundle, item.form_schema), data)
+
+    def finish(live: Any, _case: Case) -> None:
+        task = live.workflow.get_task_from_id(UUID(item_id))
+        if task is None or task.state != TaskState.READY:
+            raise TaskNotReady(f"task '{item.title}' is no longer ready")
+        task.data.update(copy.deepcopy(data))
+        task.run()
+        # closed before the sync so it is not mistaken for a task that vanished
+        item.state = "completed"
+        item.completed_at = clock.now()
+        item.completed_by = actor.label
+        item.lock_owner = None
+
+    before = {"state": "open", "assignee": item.assignee}
+    case = advance(rt, session, item.case_id, actor, "task.completed", finish,
+                   task_id=item.id, element_id=item.element_id, data=data,
+                   task_before=before)
+    return case
+
+
+def inbox(session: Session, actor: Actor, *, tab: str = "all", limit: int = 50,
+          offset: int = 0, kind: str = "user") -> tuple[list[WorkItem], int]:
+    """Open work items for ACTOR: assigned to them ('mine'), claimable ('group') or both."""
+    names = [actor.username]
+    candidate = exists().where(
+        Candidate.work_item_id == WorkItem.id,
+        or_(and_(Candidate.kind == "group", Candidate.name.in_(sorted(actor.groups) or [""])),
+            and_(Candidate.kind == "user", Candidate.name.in_(names))))
+    unnamed = ~exists().where(Candidate.work_item_id == WorkItem.id)
+    mine = WorkItem.assignee == actor.username
+    claimable = and_(WorkItem.assignee.is_(None), or_(candidate, unnamed))
+    if actor.is_admin and tab == "all":
+        cond: Any = WorkItem.state == "open"
+    elif tab == "mine":
+        cond = mine
+    elif tab == "group":
+        cond = claimable
+    else:
+        cond = or_(mine, claimable)
+    query = select(WorkItem).where(WorkItem.state == "open", WorkItem.kind != "external", cond)
+    if kind != "any":
+        query = query.where(WorkItem.kind.in_(("user", "manual")))
+    total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    rows = session.scalars(query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at,
+                                          WorkItem.created_at, WorkItem.id)
+                           .limit(limit).offset(offset)).all()
+    return list(rows), total
+
+
+def as_dict(item: WorkItem) -> dict[str, Any]:
+    return {
+        "id": item.id, "case_id": item.case_id, "kind": item.kind, "element": item.element_id,
+        "process": item.process_id, "title": item.title, "lane": item.lane,
+        "documentation": item.documentation, "state": item.state, "assignee": item.assignee,
+        "candidate_groups": item.candidate_names("group"),
+        "candidate_users": item.candidate_names("user"),
+        "form_schema": item.form_schema, "form_ui_schema": item.form_ui_schema,
+        "topic": item.topic, "created_at": item.created_at.isoformat(),
+        "due_at": item.due_at.isoformat() if item.due_at else None,
+        "completed_at": item.completed_at.isoformat() if item.completed_at else None,
+        "completed_by": item.completed_by,
+    }

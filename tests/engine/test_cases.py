@@ -1,0 +1,114 @@
+"""Cases end to end through the engine API, on a real database."""
+
+from __future__ import annotations
+
+import pytest
+
+from engine import cases, work_items
+from engine.db import unit_of_work
+from engine.errors import Forbidden, InvalidInput, NotFound, TaskNotReady
+
+from .scenario import ADMIN, CLERK, REVIEWER, Scenario
+
+
+@pytest.fixture
+def sc(rt, db):
+    s = Scenario(rt, db)
+    s.deploy("approval.bpmn", "accept-schema.json", bundle="approval")
+    return s
+
+
+def test_case_runs_to_the_end_with_work_items_in_lanes(sc):
+    cid = sc.start("approval", {"applicant": "Tieying Noodles"})
+    item = sc.item(cid, "accept")
+    assert item.title == "Accept application"
+    assert item.lane == "window_clerk"
+    assert item.candidate_names("group") == ["window_clerk"]
+    assert item.form_schema == "accept-schema.json"
+    assert item.due_at is not None and item.due_at > item.created_at
+    sc.complete(cid, "accept", {"accepted": True, "area": 120}, actor=CLERK)
+    review = sc.item(cid, "review")
+    assert review.candidate_names("group") == ["reviewer"]
+    case = sc.complete(cid, "review", {"ok": True}, actor=REVIEWER)
+    assert case.status == "completed"
+    shown = sc.show(cid)
+    actions = [e["action"] for e in shown["audit"]]
+    assert actions[0] == "case.started" and "case.completed" in actions
+    assert actions.count("task.completed") == 2
+    done = [w for w in shown["work_items"] if w["state"] == "completed"]
+    assert {w["completed_by"] for w in done} == {"clerk", "rev"}
+
+
+def test_script_results_are_kept(sc):
+    cid = sc.start("approval", {"applicant": "A"})
+    sc.complete(cid, "accept", {"accepted": True, "area": 150})
+    with unit_of_work(sc.factory) as s:
+        item = work_items.get(s, sc.item(cid, "review").id)
+        assert item.input_data["fee"] == 300
+        assert item.input_data["summary"] == "A: 300"
+
+
+def test_default_flow_ends_case(sc):
+    cid = sc.start("approval", {"applicant": "A"})
+    case = sc.complete(cid, "accept", {"accepted": False, "area": 10})
+    assert case.status == "completed"
+    assert sc.open_items(cid) == []
+
+
+def test_invalid_form_data_names_the_fields_and_changes_nothing(sc):
+    cid = sc.start("approval", {"applicant": "A"})
+    with pytest.raises(InvalidInput) as err:
+        sc.complete(cid, "accept", {"accepted": "yes"})
+    paths = {f.path for f in err.value.fields}
+    assert paths == {"accepted", "area"}
+    assert sc.item(cid, "accept").state == "open"
+    assert sc.case(cid).version == 1
+
+
+def test_completing_twice_is_a_conflict(sc):
+    cid = sc.start("approval", {"applicant": "A"})
+    item = sc.item(cid, "accept")
+    sc.complete(cid, "accept", {"accepted": True, "area": 5})
+    with unit_of_work(sc.factory) as s, pytest.raises(TaskNotReady):
+        work_items.complete(sc.rt, s, item.id, {"accepted": True, "area": 5}, ADMIN)
+
+
+def test_only_candidates_may_complete(sc):
+    cid = sc.start("approval", {"applicant": "A"})
+    with pytest.raises(Forbidden):
+        sc.complete(cid, "accept", {"accepted": True, "area": 5}, actor=REVIEWER)
+
+
+def test_claim_and_inbox(sc):
+    cid = sc.start("approval", {"applicant": "A"})
+    item = sc.item(cid, "accept")
+    with unit_of_work(sc.factory) as s:
+        mine, total = work_items.inbox(s, CLERK, tab="group")
+        assert total == 1 and mine[0].id == item.id
+        assert work_items.inbox(s, REVIEWER)[1] == 0
+        work_items.claim(s, item.id, CLERK)
+    with unit_of_work(sc.factory) as s:
+        assert work_items.inbox(s, CLERK, tab="mine")[1] == 1
+        assert work_items.inbox(s, CLERK, tab="group")[1] == 0
+
+
+def test_unknown_process_and_case(sc):
+    with unit_of_work(sc.factory) as s, pytest.raises(NotFound):
+        cases.start_case(sc.rt, s, "nope", {}, actor=ADMIN)
+    with unit_of_work(sc.factory) as s, pytest.raises(NotFound):
+        cases.get_case(s, 999)
+
+
+def test_case_numbers_are_unique_and_readable(sc):
+    ids = [sc.start("approval", {"applicant": str(i)}) for i in range(3)]
+    numbers = [sc.case(i).number for i in ids]
+    assert len(set(numbers)) == 3
+    assert all(n.startswith("LL-") for n in numbers)
+
+
+def test_cancel(sc):
+    cid = sc.start("approval", {"applicant": "A"})
+    with unit_of_work(sc.factory) as s:
+        case = cases.cancel_case(sc.rt, s, cid, ADMIN, reason="withdrawn")
+        assert case.status == "cancelled"
+    assert sc.open_items(cid) == []
