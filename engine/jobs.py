@@ -25,7 +25,7 @@ from .models import Job
 
 log = logging.getLogger(__name__)
 
-LEASE = timedelta(seconds=30)
+LEASE = timedelta(seconds=float(os.environ.get("ONETHING_JOB_LEASE_SECONDS", "30")))
 Handler = Callable[[Session, Job], None]
 
 

@@ -33,10 +33,10 @@ class OnethingScriptEngine(PythonScriptEngine):  # type: ignore[misc]
         try:
             return self.sandbox.evaluate(expression, task.data, external_context)
         except SpiffWorkflowException as exc:
-            exc.add_note(f"Error evaluating expression '{expression}'")
+            exc.add_note(f"Error evaluating expression '{expression.strip()}'")
             raise
         except Exception as exc:
-            message = f"Error evaluating expression '{expression}': {_describe(exc)}"
+            message = f"Error evaluating expression '{expression.strip()}': {_describe(exc)}"
             raise _task_error(task, message, expression.strip(), exc) from exc
 
     def execute(self, task: Task, script: str,

@@ -86,7 +86,9 @@ def check(tree: ast.AST, mode: Mode, limits: Limits, functions: Collection[str])
             mark_line(exc, line)
             raise
         body = {id(s) for s in node.body} if isinstance(node, (ast.For, ast.While)) else set()
-        for child in ast.iter_child_nodes(node):
+        children = list(ast.iter_child_nodes(node))
+        # Pushed in reverse so the first problem in source order is the one reported.
+        for child in reversed(children):
             stack.append((child, depth + 1, in_loop or id(child) in body))
 
 

@@ -140,5 +140,6 @@ class ScriptInterpreter(Interpreter):
 
     def _read_only(self, target: ast.Attribute) -> None:
         owner = self.expr(target.value)
-        # No allow-listed type has writable attributes, so this matches Python's own error.
-        raise AttributeError(f"'{type(owner).__name__}' object has no attribute '{target.attr}'")
+        # No allow-listed type has writable attributes, so Python would refuse this too.
+        raise AttributeError(
+            f"cannot assign to attribute '{target.attr}' of '{type(owner).__name__}' object")

@@ -127,7 +127,9 @@ def ordered_matches(it: BpmnTaskIterator, root: Task) -> list[Task] | None:
     top = workflow.top_workflow
     families = [workflow.tasks.values()]
     if not it.skip_subprocesses:
-        families.extend(sub.tasks.values() for sub in top.subprocesses.values())
+        families.extend(
+            sub.tasks.values() for sub in top.subprocesses.values() if sub is not workflow
+        )
     matches = task_filter.matches
     candidates = [t for tasks in families for t in tasks if t._state & state and matches(t)]
     if not candidates:

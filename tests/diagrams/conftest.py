@@ -20,7 +20,7 @@ BPMN_HEAD = (
 
 
 def bpmn(body: str, process_id: str = "p", executable: str = "true") -> bytes:
-    """Wrap process body XML in definitions; the body starts on line 3."""
+    """Wrap process body XML in definitions; the body starts on line 4."""
     return (f'{BPMN_HEAD}<bpmn:process id="{process_id}" isExecutable="{executable}">\n'
             f"{body}\n</bpmn:process>\n</bpmn:definitions>\n").encode()
 

@@ -1,0 +1,142 @@
+"""compile_bundle: specs for every process, main process first, forms, and problems listed."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from engine.diagrams import CompiledBundle, compile_bundle
+from engine.errors import DiagramInvalid
+
+from .conftest import bpmn, data_files, line_of
+
+BUNDLE = ("approval.bpmn", "review.bpmn", "fee.dmn", "accept.json", "accept.ui.json")
+
+
+def _summary(bundle: CompiledBundle) -> object:
+    return (bundle.flavour, bundle.process_ids, list(bundle.specs), bundle.elements,
+            bundle.forms, bundle.warnings,
+            {pid: sorted(spec.task_specs) for pid, (spec, _) in bundle.specs.items()})
+
+
+def test_bundle_compiles_with_main_process_first() -> None:
+    bundle = compile_bundle(data_files(*BUNDLE))
+    assert bundle.flavour == "spiff"
+    assert bundle.process_ids == ["approval", "dept_review"]
+    spec, subs = bundle.specs["approval"]
+    assert spec.name == "approval" and list(subs) == ["dept_review"]
+    assert set(bundle.forms) == {"accept.json", "accept.ui.json"}
+    assert bundle.files == data_files(*BUNDLE)
+
+
+def test_main_process_is_the_one_nobody_calls() -> None:
+    # review.bpmn sorts after approval.bpmn; renaming it puts the called process first.
+    files = data_files(*BUNDLE)
+    files["a_review.bpmn"] = files.pop("review.bpmn")
+    assert compile_bundle(files).process_ids == ["approval", "dept_review"]
+
+
+def test_spiff_metadata() -> None:
+    meta = compile_bundle(data_files(*BUNDLE)).elements["approval:accept"]
+    assert meta.kind == "userTask"
+    assert meta.name == "Accept application"
+    assert meta.lane == "window"
+    assert meta.documentation == "Check the materials."
+    assert meta.form_schema == "accept.json"
+    assert meta.form_ui_schema == "accept.ui.json"
+    assert meta.due == "P3D"
+    assert meta.properties["time_limit_days"] == "1"
+    assert meta.line == 24
+    assert compile_bundle(data_files(*BUNDLE)).elements["dept_review:inspect"].kind == \
+        "manualTask"
+
+
+def test_compile_is_deterministic() -> None:
+    files = data_files(*BUNDLE)
+    reversed_files = dict(reversed(list(files.items())))
+    assert _summary(compile_bundle(files)) == _summary(compile_bundle(reversed_files))
+
+
+def test_missing_called_element_names_the_call_activity() -> None:
+    files = data_files("approval.bpmn", "fee.dmn", "accept.json", "accept.ui.json")
+    with pytest.raises(DiagramInvalid) as caught:
+        compile_bundle(files)
+    [problem] = caught.value.problems
+    assert problem.file == "approval.bpmn"
+    assert problem.element == "review"
+    assert problem.line == line_of(files["approval.bpmn"], '<bpmn:callActivity id="review"')
+    assert "'dept_review'" in problem.message and "not in the bundle" in problem.message
+
+
+def test_missing_decision_is_reported() -> None:
+    files = data_files("approval.bpmn", "review.bpmn", "accept.json", "accept.ui.json")
+    with pytest.raises(DiagramInvalid, match="decision 'fee_decision' is not in the bundle"):
+        compile_bundle(files)
+
+
+def test_missing_form_is_a_problem_when_the_bundle_ships_forms() -> None:
+    files = data_files("approval.bpmn", "review.bpmn", "fee.dmn", "accept.json")
+    with pytest.raises(DiagramInvalid) as caught:
+        compile_bundle(files)
+    [problem] = caught.value.problems
+    assert problem.element == "accept" and "'accept.ui.json'" in problem.message
+
+
+def test_missing_forms_are_warnings_for_a_bare_diagram() -> None:
+    bundle = compile_bundle(data_files("approval.bpmn", "review.bpmn", "fee.dmn"))
+    assert sorted(w.message for w in bundle.warnings) == [
+        "form 'accept.json' is not in the bundle", "form 'accept.ui.json' is not in the bundle"]
+
+
+def test_bad_json_and_bad_schema_are_problems() -> None:
+    files = data_files(*BUNDLE)
+    files["accept.ui.json"] = b'{"complete": '
+    files["accept.json"] = json.dumps({"type": 12}).encode()
+    with pytest.raises(DiagramInvalid) as caught:
+        compile_bundle(files)
+    messages = [str(p) for p in caught.value.problems]
+    assert any(m.startswith("accept.ui.json:1: invalid JSON") for m in messages), messages
+    assert any("not a valid JSON Schema" in m and "accept" in m for m in messages), messages
+
+
+def test_no_executable_process() -> None:
+    body = '<bpmn:startEvent id="s" />'
+    with pytest.raises(DiagramInvalid) as caught:
+        compile_bundle({"draft.bpmn": bpmn(body, executable="false")})
+    [problem] = caught.value.problems
+    assert problem.file == "draft.bpmn" and "no executable process" in problem.message
+    assert problem.element == "p" and problem.line == 3
+
+
+def test_all_problems_across_files_are_listed() -> None:
+    files = data_files(*BUNDLE)
+    files["draft.bpmn"] = bpmn('<bpmn:startEvent id="s" />', "draft", executable="false")
+    files["broken.bpmn"] = b"<oops"
+    with pytest.raises(DiagramInvalid) as caught:
+        compile_bundle(files)
+    assert [p.file for p in caught.value.problems] == ["broken.bpmn", "draft.bpmn"]
+
+
+def test_unknown_reference_is_a_human_message() -> None:
+    body = '''<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>
+<bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="ghost" />'''
+    with pytest.raises(DiagramInvalid) as caught:
+        compile_bundle({"d.bpmn": bpmn(body)})
+    [problem] = caught.value.problems
+    assert problem.element and problem.line
+
+
+def test_duplicate_process_id_across_files() -> None:
+    files = data_files(*BUNDLE)
+    files["copy.bpmn"] = files["review.bpmn"]
+    with pytest.raises(DiagramInvalid, match="Duplicate process ID: dept_review"):
+        compile_bundle(files)
+
+
+def test_empty_upload_and_other_files() -> None:
+    with pytest.raises(DiagramInvalid, match="no BPMN file"):
+        compile_bundle({})
+    bundle = compile_bundle({**data_files(*BUNDLE), "guide.md": b"# guide"})
+    assert [(w.file, w.message) for w in bundle.warnings] == [
+        ("guide.md", "not a BPMN, DMN or JSON file; ignored")]
