@@ -9,21 +9,23 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from SpiffWorkflow.spiff.parser.process import (
-    VALIDATOR,
-    SpiffBpmnParser,
-)
+from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.diagrams.camunda import normalise
 from engine.diagrams.flavour import BPMN_NS, DMN_NAMESPACES, bundle_flavour, detect_flavour
-from engine.diagrams.lint import Findings, lint_bpmn, lint_dmn
+from engine.diagrams.lint import (
+    Findings,
+    check_references,
+    lint_bpmn,
+    lint_dmn,
+    schema_problems,
+    short_tags,
+)
 from engine.diagrams.metadata import ElementMeta, check_forms, collect
 from engine.diagrams.safe_xml import namespace, parse_xml
 from engine.errors import DiagramInvalid, Problem
 
 log = logging.getLogger(__name__)
-_MAX_SCHEMA_ERRORS = 20
-_NAMESPACE = re.compile(r"\{http://www\.omg\.org/spec/(BPMN|DMN)/[^}]*\}")
 _WRAPPED_ERROR = re.compile(r"^(KeyError|TypeError|AttributeError|IndexError|ValueError)\((.*)\)$",
                             re.DOTALL)
 _REFERENCE_ATTRIBUTES = ("sourceRef", "targetRef", "attachedToRef", "default", "messageRef",
@@ -72,13 +74,18 @@ def compile_bundle(files: Mapping[str, bytes], *, refuse_unsafe: bool = False) -
             specs[process_id] = (parser.get_spec(process_id),
                                  parser.get_subprocess_specs(process_id))
         except Exception as exc:  # noqa: BLE001 - every parser failure becomes a Problem
-            _record(bundle, _explain(exc, _file_of(bundle, process_id),
-                                                   bundle.elements))
+            _record(bundle, _explain(exc, _file_of(bundle, process_id), bundle.elements,
+                                     process_id))
     all_specs = [(pid, spec) for pid, (spec, _) in specs.items()]
     for _, (_, subs) in specs.items():
         all_specs += [(sid, sub) for sid, sub in sorted(subs.items()) if sub is not None]
-    metas, files_of = collect(all_specs, bundle.elements, bundle.findings)
-    check_forms(metas, files_of, bundle.forms, bundle.elements, bundle.findings)
+    try:
+        metas, files_of = collect(all_specs, bundle.elements, bundle.findings)
+        check_forms(metas, files_of, bundle.forms, bundle.elements, bundle.findings)
+    except Exception as exc:  # noqa: BLE001
+        log.exception("reading element metadata failed")
+        _record(bundle, Problem(next(iter(bundle.bpmn), ""), f"cannot read metadata: {exc}"))
+        metas = {}
     order = {name: index for index, name in enumerate(sorted(bundle.findings))}
     problems = _sorted(order, [p for f in bundle.findings.values() for p in f.problems])
     warnings = _sorted(order, [p for f in bundle.findings.values() for p in f.warnings])
@@ -123,26 +130,17 @@ def _read(name: str, data: bytes, bundle: _Bundle, findings: Findings) -> None:
     elif namespace(root) == BPMN_NS:
         flavour = detect_flavour(root)
         bundle.flavours.append(flavour)
-        normalise(tree, flavour, findings)
-        lint_bpmn(root, findings)
+        try:
+            normalise(tree, flavour, findings)
+            lint_bpmn(root, findings)
+            check_references(root, findings)
+        except Exception as exc:  # noqa: BLE001 - odd input must stay a Problem, not a 500
+            log.exception("checking %s failed", name)
+            findings.problem(root, f"cannot be checked: {type(exc).__name__}: {exc}")
+            return
         bundle.bpmn[name] = tree
     else:
         findings.problem(root, f"not a BPMN or DMN document (root element {root.tag!r})")
-
-
-def _schema_problems(name: str, tree: Any) -> list[Problem]:
-    # Run the same XSD the parser uses, but keep every error rather than only the last one.
-    VALIDATOR.preprocess(tree)
-    schema = VALIDATOR.validator
-    if schema.validate(tree):
-        return []
-    errors = list(schema.error_log)
-    found = [Problem(name, "does not match the BPMN schema: " + _short_tags(e.message),
-                     line=e.line or None) for e in errors[:_MAX_SCHEMA_ERRORS]]
-    if len(errors) > _MAX_SCHEMA_ERRORS:
-        more = len(errors) - _MAX_SCHEMA_ERRORS
-        found.append(Problem(name, f"... and {more} more schema errors"))
-    return found
 
 
 def _add_to_parser(parser: Any, bundle: _Bundle) -> list[str]:
@@ -157,9 +155,9 @@ def _add_to_parser(parser: Any, bundle: _Bundle) -> list[str]:
             _record(bundle, _explain(exc, name, bundle.elements))
     added = []
     for name, tree in bundle.bpmn.items():
-        schema_problems = _schema_problems(name, tree)
-        if schema_problems:
-            bundle.findings[name].problems += schema_problems
+        invalid = schema_problems(name, tree)
+        if invalid:
+            bundle.findings[name].problems += invalid
             continue
         try:
             parser.add_bpmn_xml(tree, filename=name)
@@ -196,16 +194,16 @@ def _file_of(bundle: _Bundle, process_id: str) -> str:
 
 
 def _record(bundle: _Bundle, problem: Problem) -> None:
-    bundle.findings.setdefault(problem.file, Findings(problem.file)).problems.append(problem)
+    findings = bundle.findings.setdefault(problem.file, Findings(problem.file))
+    # A parser crash on an element already reported adds noise, not information.
+    if problem.element and any(p.element == problem.element for p in findings.problems):
+        return
+    findings.problems.append(problem)
 
 
 def _sorted(order: Mapping[str, int], found: list[Problem]) -> list[Problem]:
     unique = list(dict.fromkeys(found))
     return sorted(unique, key=lambda p: (order.get(p.file, len(order)), p.line or 0))
-
-
-def _short_tags(message: str) -> str:
-    return _NAMESPACE.sub(lambda m: m.group(1).lower() + ":", message)
 
 
 def _humane(message: str, tag: str) -> str:
@@ -229,12 +227,29 @@ def _humane(message: str, tag: str) -> str:
     not_executable = re.match(r"Process (.*) is not executable", message)
     if not_executable:
         return f"calls process {not_executable.group(1)!r}, which is not executable"
+    reference = _missing_reference(message)
+    if reference is not None and not message.startswith("The process"):
+        return f"reference to unknown element {reference!r}"
+    if message.startswith("Multiple outgoing flows are not supported"):
+        return (f"<{tag or 'element'}> has several outgoing flows; split with a gateway "
+                "(implicit splits are not supported)")
+    if message.startswith("Non-default exclusive outgoing sequence flow without condition"):
+        return ("flow leaves a gateway without condition and is not the gateway's default "
+                "flow")
     wrapped = _WRAPPED_ERROR.match(message)
     if wrapped:
-        if wrapped.group(1) == "KeyError":
-            return f"reference to unknown element {wrapped.group(2)}"
         return f"unsupported element <{tag or 'unknown'}>: {wrapped.group(2)}"
     return message.rstrip(".") or "invalid diagram"
+
+
+def _missing_reference(message: str) -> str | None:
+    """Return the id a parser message says could not be found, if it says so."""
+    for pattern in (r"The process '(.*)' was not found", r"^KeyError\(['\"](.*)['\"]\)$",
+                    r"we found two items, .*\((.*)\)$"):
+        found = re.search(pattern, message, re.DOTALL)
+        if found:
+            return found.group(1)
+    return None
 
 
 def _referrer(elements: Mapping[tuple[str, str], Any], file: str, target: str) -> Any:
@@ -247,7 +262,8 @@ def _referrer(elements: Mapping[tuple[str, str], Any], file: str, target: str) -
     return None
 
 
-def _explain(exc: Exception, file: str, elements: Mapping[tuple[str, str], Any]) -> Problem:
+def _explain(exc: Exception, file: str, elements: Mapping[tuple[str, str], Any],
+             process_id: str | None = None) -> Problem:
     """Turn any exception raised while parsing into a Problem with file, element and line."""
     file = getattr(exc, "file_name", "") or file
     element_id = getattr(exc, "id", "") or None
@@ -257,15 +273,13 @@ def _explain(exc: Exception, file: str, elements: Mapping[tuple[str, str], Any])
         message = f"KeyError({message!r})"
     elif not hasattr(exc, "file_name") and not isinstance(exc, KeyError):
         message = f"{type(exc).__name__}({message})"
-    target = _WRAPPED_ERROR.match(message)
     element = None
     if element_id:
         element = elements.get((file, element_id))
         if element is None:
             element = next((e for (_, i), e in elements.items() if i == element_id), None)
-    missing = re.match(r"The process '(.*)' was not found", message)
-    if missing or (target and target.group(1) == "KeyError"):
-        name = missing.group(1) if missing else target.group(2).strip("'\"")  # type: ignore[union-attr]
+    name = _missing_reference(message)
+    if name is not None:
         referrer = _referrer(elements, file, name)
         element = referrer if referrer is not None else element
     store = re.match(r"Data Store with name (.*) has no implementation", message)
@@ -273,6 +287,8 @@ def _explain(exc: Exception, file: str, elements: Mapping[tuple[str, str], Any])
         element = next((e for (n, _), e in elements.items() if (not file or n == file)
                         and e.tag.endswith("}dataStore") and e.get("name") == store.group(1)),
                        element)
+    if element is None and process_id is not None:
+        element = elements.get((file, process_id))  # at least point at the process
     if element is not None:
         tag = tag or element.tag.rpartition("}")[2]
         element_id = element.get("id")
@@ -280,4 +296,4 @@ def _explain(exc: Exception, file: str, elements: Mapping[tuple[str, str], Any])
     line = getattr(exc, "line_number", None)
     if not isinstance(line, int) or line <= 0:
         line = element.sourceline if element is not None else None
-    return Problem(file, _humane(_short_tags(message), tag), line=line, element=element_id)
+    return Problem(file, _humane(short_tags(message), tag), line=line, element=element_id)

@@ -8,12 +8,16 @@ import textwrap
 from dataclasses import dataclass, field
 from typing import Any
 
+from SpiffWorkflow.spiff.parser.process import VALIDATOR
+
 from engine.diagrams.flavour import BPMN_NS, SPIFF_NS
 from engine.diagrams.safe_xml import local_name, owner_element
 from engine.errors import Problem
 
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 PYTHON_LANGUAGES = frozenset({"", "python", "text/x-python", "python3", "text/python"})
+_MAX_SCHEMA_ERRORS = 20
+_NAMESPACE = re.compile(r"\{http://www\.omg\.org/spec/(BPMN|DMN)/[^}]*\}")
 _DMN_PLACEHOLDER = re.compile(r"""(\?)(?=(?:[^'"]|['"][^'"]*['"])*$)""")
 # Expressions: (xpath from the root, parse mode). Scripts use 'exec', everything else 'eval'.
 _BPMN_TEXTS = (
@@ -179,3 +183,48 @@ def _lint_dmn_cell(element: Any, text: str, findings: Findings) -> None:
             return
     error, _ = check_python(cell, "eval")
     findings.problem(element, f"DMN cell is not valid Python: {error}: {text!r}")
+
+
+_REFERENCES = (
+    (".//bpmn:sequenceFlow", ("sourceRef", "targetRef")),
+    (".//bpmn:boundaryEvent", ("attachedToRef",)),
+    (".//bpmn:exclusiveGateway | .//bpmn:inclusiveGateway | .//bpmn:complexGateway",
+     ("default",)),
+    (".//bpmn:errorEventDefinition", ("errorRef",)),
+    (".//bpmn:messageEventDefinition", ("messageRef",)),
+    (".//bpmn:signalEventDefinition", ("signalRef",)),
+    (".//bpmn:escalationEventDefinition", ("escalationRef",)),
+)
+
+
+def check_references(root: Any, findings: Findings) -> None:
+    """Report references to ids the file does not define (the parser crashes on some)."""
+    known = {element.get("id") for element in root.iter() if isinstance(element.tag, str)}
+    for xpath, attributes in _REFERENCES:
+        for element in root.xpath(xpath, namespaces=NS):
+            for attribute in attributes:
+                value = element.get(attribute)
+                # References are QNames; a prefix names the definitions, not the element.
+                if value and value.rpartition(":")[2] not in known:
+                    findings.problem(element, f"{attribute} refers to unknown element {value!r}")
+
+
+def short_tags(message: str) -> str:
+    """Write {namespace}tag names in a message as bpmn:tag / dmn:tag."""
+    return _NAMESPACE.sub(lambda m: m.group(1).lower() + ":", message)
+
+
+def schema_problems(name: str, tree: Any) -> list[Problem]:
+    """Validate a BPMN tree against the parser's XSD, returning every error found."""
+    # Run the same XSD the parser uses, but keep every error rather than only the last one.
+    VALIDATOR.preprocess(tree)
+    schema = VALIDATOR.validator
+    if schema.validate(tree):
+        return []
+    errors = list(schema.error_log)
+    found = [Problem(name, "does not match the BPMN schema: " + short_tags(e.message),
+                     line=e.line or None) for e in errors[:_MAX_SCHEMA_ERRORS]]
+    if len(errors) > _MAX_SCHEMA_ERRORS:
+        more = len(errors) - _MAX_SCHEMA_ERRORS
+        found.append(Problem(name, f"... and {more} more schema errors"))
+    return found

@@ -106,7 +106,7 @@ class Interpreter:
         left = self.expr(node.left)
         for op, comparator in zip(node.ops, node.comparators, strict=True):
             right = self.expr(comparator)
-            if not operators.COMPARE[type(op)](left, right):
+            if not operators.compare(type(op), left, right, self.budget):
                 return False
             left = right
         return True

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from engine.errors import ScriptLimitExceeded
 
-_CONTAINERS = (list, tuple, set, frozenset, dict)
+CONTAINERS = (list, tuple, set, frozenset, dict)
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ class Budget:
 
     def allocate(self, value: object) -> None:
         """Charge a freshly built string or container against the total allocation."""
-        if isinstance(value, (str, *_CONTAINERS)):
+        if isinstance(value, (str, *CONTAINERS)):
             units = len(value)
             self.check_size(units)
             self.allocated += units
@@ -104,11 +104,8 @@ _current: ContextVar[Budget | None] = ContextVar("sandbox_budget", default=None)
 def current_budget() -> Budget:
     """Return the budget of the evaluation running in this context."""
     budget = _current.get()
-    if budget is None:
-        # Allow-listed functions called outside an evaluation (e.g. from tests) still get bounds.
-        budget = Budget(Limits())
-        _current.set(budget)
-    return budget
+    # Allow-listed functions called outside an evaluation (e.g. from tests) still get bounds.
+    return Budget(Limits()) if budget is None else budget
 
 
 def activate(budget: Budget) -> object:
@@ -125,7 +122,7 @@ def _children(value: object) -> Iterator[object]:
     if isinstance(value, dict):
         yield from value.keys()
         yield from value.values()
-    elif isinstance(value, _CONTAINERS):
+    elif isinstance(value, CONTAINERS):
         yield from value
 
 
@@ -139,9 +136,13 @@ def measure(value: object, cap: int, render: bool = False) -> int:
     stack: list[object] = [value]
     while stack and total <= cap:
         item = stack.pop()
-        if isinstance(item, _CONTAINERS):
-            total += (2 + 4 * len(item)) if render else len(item)
-            stack.extend(_children(item))
+        if isinstance(item, CONTAINERS):
+            if render:
+                total += 2 + 4 * len(item)
+                stack.extend(_children(item))
+            else:
+                total += len(item)
+                stack.extend(c for c in _children(item) if isinstance(c, CONTAINERS))
         elif render:
             total += _rendered_length(item)
     return total

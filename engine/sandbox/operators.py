@@ -12,7 +12,7 @@ from typing import Any
 
 from engine.errors import ScriptRefused
 
-from .limits import Budget, measure
+from .limits import CONTAINERS, Budget, measure
 
 BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -89,6 +89,17 @@ def _check_repeat(seq: str | list[Any] | tuple[Any, ...], count: int, budget: Bu
     # Elements that are containers count with their contents: [[0]*1000]*1000 is 10**6.
     units = len(seq) if isinstance(seq, str) else measure(seq, budget.limits.size)
     budget.check_size(units * count)
+
+
+def compare(op: type[ast.cmpop], left: Any, right: Any, budget: Budget) -> Any:
+    """Apply a comparison; bound container comparisons, which run in C past the step clock."""
+    cap = budget.limits.size
+    if isinstance(left, CONTAINERS) and isinstance(right, CONTAINERS) and left is not right:
+        if op in (ast.In, ast.NotIn):
+            budget.check_size(measure(right, cap))
+        elif op not in (ast.Is, ast.IsNot):
+            budget.check_size(measure(left, cap) + measure(right, cap))
+    return COMPARE[op](left, right)
 
 
 def check_format_spec(spec: str, budget: Budget) -> None:

@@ -17,6 +17,8 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.deep_merge import DeepMerge
 from SpiffWorkflow.util.task import TaskState
 
+from engine.spiff_patches.lookup import depth_first_order, parent_of, reachable
+
 
 class Lineage:
     """The proper ancestors of one task, for O(1) ancestry questions."""
@@ -24,10 +26,10 @@ class Lineage:
     def __init__(self, task: Task) -> None:
         self.task = task
         self.ancestors: set[Task] = set()
-        parent = task.parent
+        parent = parent_of(task)
         while parent is not None:
             self.ancestors.add(parent)
-            parent = parent.parent
+            parent = parent_of(parent)
 
     def has_ancestor(self, other: Task) -> bool:
         """Same as ``self.task.is_descendant_of(other)``."""
@@ -35,20 +37,46 @@ class Lineage:
 
     def is_ancestor_of(self, other: Task) -> bool:
         """Same as ``other.is_descendant_of(self.task)``."""
-        parent = other.parent
+        parent = parent_of(other)
         # Stop at the first common ancestor: above it lie only our own ancestors.
         while parent is not None and parent not in self.ancestors:
             if parent is self.task:
                 return True
-            parent = parent.parent
+            parent = parent_of(parent)
         return False
+
+
+def _instances(spec_name: str, my_task: Task, lineage: Lineage) -> list[Task]:
+    """Return ``get_tasks(spec_name=...)`` minus my_task's ancestors, in walk order.
+
+    Upstream iterates all instances in depth-first order but skips the ancestors
+    (earlier loop iterations) without effect, so only the rest needs ordering.
+    """
+    workflow = my_task.workflow
+    root = workflow.task_tree
+    subs = workflow.top_workflow.subprocesses.values()
+    owners = [workflow, *(s for s in subs if s is not workflow)]
+    # Every task of the workflow's own dict hangs under its root, and a walk with
+    # predicted states in its mask enters every task: only subprocess tasks need
+    # the reachability check.
+    found = [
+        t for owner in owners for t in owner.tasks.values()
+        if t.task_spec.name == spec_name and t not in lineage.ancestors
+        and (owner is workflow or reachable(t, root, TaskState.MAYBE))
+    ]
+    # Case (c) below is "remove X if present", which commutes; only case (a), the
+    # instances below my_task, depends on what was removed before.  Without any,
+    # upstream's order cannot change the outcome, so sorting is skipped.
+    if any(lineage.is_ancestor_of(t) for t in found):
+        return depth_first_order(found)
+    return found
 
 
 def _check_threshold_unstructured(self: ParallelGateway, my_task: Task) -> bool:
     """Replace ``ParallelGateway._check_threshold_unstructured`` (same decision)."""
-    tasks = my_task.workflow.get_tasks(spec_name=self.name)
-    waiting_inputs = set(self.inputs)
     lineage = Lineage(my_task)
+    tasks = _instances(self.name, my_task, lineage)
+    waiting_inputs = set(self.inputs)
     for task in tasks:
         if lineage.is_ancestor_of(task):
             # First iteration: the nearest ancestor whose spec is an input will not be

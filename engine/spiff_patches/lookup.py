@@ -35,6 +35,8 @@ from SpiffWorkflow.util.task import TaskFilter, TaskState
 _EPOCH = "_onething_epoch"
 _REACH = "_onething_reach"
 _DEPTH = "_onething_depth"
+_PARENT = "_onething_parent"
+_UNSET = object()
 
 
 def bump_epoch(task: Task) -> None:
@@ -43,9 +45,18 @@ def bump_epoch(task: Task) -> None:
     setattr(top, _EPOCH, getattr(top, _EPOCH, 0) + 1)
 
 
+def parent_of(task: Task) -> Task | None:
+    """Return ``task.parent``, memoised: a BPMN task's parent never changes."""
+    memo = task.__dict__.get(_PARENT, _UNSET)
+    if memo is _UNSET:
+        memo = task.parent
+        task.__dict__[_PARENT] = memo
+    return memo  # type: ignore[no-any-return]
+
+
 def _up(task: Task, top: Any) -> Task | None:
     """Return the task the walk came from: the parent, or the owner of a subprocess."""
-    parent = task.workflow.tasks.get(task._parent) if task._parent is not None else None
+    parent = parent_of(task) if task._parent is not None else None
     if parent is None and task.workflow is not top:
         return top.get_task_from_id(task.workflow.parent_task_id)
     return parent
@@ -65,9 +76,15 @@ def _depth(task: Task, top: Any) -> int:
     return task.__dict__[_DEPTH]
 
 
-def _reachable(task: Task, root: Task, top: Any, epoch: int) -> bool:
-    """Tell whether the depth-first walk from ``root`` (min_state FUTURE) reaches ``task``."""
-    mark = (epoch, root)
+def reachable(task: Task, root: Task, min_state: int) -> bool:
+    """Tell whether a depth-first walk from ``root`` with this ``min_state`` reaches ``task``."""
+    top = root.workflow.top_workflow
+    return _reachable(task, root, top, getattr(top, _EPOCH, 0), min_state)
+
+
+def _reachable(task: Task, root: Task, top: Any, epoch: int, min_state: int) -> bool:
+    """Tell whether the depth-first walk from ``root`` reaches ``task`` (memoised)."""
+    mark = (epoch, root, min_state)
     walked: list[Task] = []
     current = task
     while current is not root:
@@ -77,12 +94,20 @@ def _reachable(task: Task, root: Task, top: Any, epoch: int) -> bool:
         parent = _up(current, top)
         if parent is None:
             return False
-        if parent._state < TaskState.FUTURE and parent.id not in top.subprocesses:
+        if parent._state < min_state and parent.id not in top.subprocesses:
             return False
         current = parent
     for item in walked:
         item.__dict__[_REACH] = mark
     return True
+
+
+def depth_first_order(tasks: list[Task]) -> list[Task]:
+    """Sort tasks of one workflow family in the order a depth-first walk visits them."""
+    if len(tasks) < 2:
+        return list(tasks)
+    top = tasks[0].workflow.top_workflow
+    return sorted(tasks, key=cmp_to_key(lambda a, b: _compare(a, b, top)))
 
 
 def _compare(a: Task, b: Task, top: Any) -> int:
@@ -135,7 +160,7 @@ def ordered_matches(it: BpmnTaskIterator, root: Task) -> list[Task] | None:
     if not candidates:
         return []
     epoch = getattr(top, _EPOCH, 0)
-    found = [t for t in candidates if _reachable(t, root, top, epoch)]
+    found = [t for t in candidates if _reachable(t, root, top, epoch, TaskState.FUTURE)]
     if it.skip_subprocesses:
         found = [t for t in found if t.workflow is workflow]
     if len(found) > 1:

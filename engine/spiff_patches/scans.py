@@ -55,8 +55,12 @@ def _get_next_task(self: Workflow, first_task: Task | None = None, **kwargs: Any
 
 
 def _set_state(self: Task, value: int) -> None:
-    """Wrap ``Task._set_state``: a task dropping to a predicted state voids the lookup memo."""
-    if value < TaskState.FUTURE <= self._state and hasattr(self.workflow, "top_workflow"):
+    """Wrap ``Task._set_state``: a task dropping below FUTURE or COMPLETED voids the memo."""
+    old = self._state
+    if (
+        (value < TaskState.FUTURE <= old or value < TaskState.COMPLETED <= old)
+        and hasattr(self.workflow, "top_workflow")
+    ):
         lookup.bump_epoch(self)
     _original_set_state(self, value)
 

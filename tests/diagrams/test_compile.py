@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from engine.diagrams import CompiledBundle, compile_bundle
 from engine.errors import DiagramInvalid
@@ -124,7 +126,29 @@ def test_unknown_reference_is_a_human_message() -> None:
     with pytest.raises(DiagramInvalid) as caught:
         compile_bundle({"d.bpmn": bpmn(body)})
     [problem] = caught.value.problems
-    assert problem.element and problem.line
+    assert problem.element == "f0" and problem.line == 5
+    assert problem.message == "targetRef refers to unknown element 'ghost'"
+
+
+@pytest.mark.parametrize("error, expected", [
+    (KeyError("ghost_task"), "reference to unknown element 'ghost_task'"),
+    (TypeError("'NoneType' object is not iterable"), "unsupported element <process>"),
+    (AttributeError("'NoneType' object has no attribute 'get'"), "unsupported element"),
+])
+def test_bare_parser_errors_become_problems(monkeypatch: pytest.MonkeyPatch,
+                                            error: Exception, expected: str) -> None:
+    # SpiffWorkflow raises bare KeyError/TypeError on some real files (MIWG C.9.0, C.2.0).
+    from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
+
+    def broken(self: object, process_id: str, required: bool = True) -> None:
+        raise error
+
+    monkeypatch.setattr(SpiffBpmnParser, "get_spec", broken)
+    with pytest.raises(DiagramInvalid) as caught:
+        compile_bundle(data_files(*BUNDLE))
+    problems = caught.value.problems
+    assert all(p.file == "approval.bpmn" or p.file == "review.bpmn" for p in problems)
+    assert any(expected in p.message and p.line for p in problems), [str(p) for p in problems]
 
 
 def test_duplicate_process_id_across_files() -> None:
@@ -140,3 +164,15 @@ def test_empty_upload_and_other_files() -> None:
     bundle = compile_bundle({**data_files(*BUNDLE), "guide.md": b"# guide"})
     assert [(w.file, w.message) for w in bundle.warnings] == [
         ("guide.md", "not a BPMN, DMN or JSON file; ignored")]
+
+
+@settings(max_examples=40, deadline=None)
+@given(start=st.integers(min_value=0, max_value=4000), length=st.integers(1, 200))
+def test_damaged_files_only_raise_diagram_invalid(start: int, length: int) -> None:
+    files = data_files(*BUNDLE)
+    data = files["approval.bpmn"]
+    files["approval.bpmn"] = data[:start] + data[start + length:]
+    try:
+        compile_bundle(files)
+    except DiagramInvalid as exc:
+        assert exc.problems and all(p.file for p in exc.problems)

@@ -101,8 +101,11 @@ def test_forbidden_constructs(script: str, reason: str) -> None:
 
 
 TIMER = '''<bpmn:startEvent id="s"><bpmn:outgoing>f0</bpmn:outgoing></bpmn:startEvent>
-<bpmn:intermediateCatchEvent id="wait"><bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>f1</bpmn:outgoing>
-  <bpmn:timerEventDefinition id="td"><bpmn:timeDuration>BODY</bpmn:timeDuration></bpmn:timerEventDefinition>
+<bpmn:intermediateCatchEvent id="wait">
+  <bpmn:incoming>f0</bpmn:incoming><bpmn:outgoing>f1</bpmn:outgoing>
+  <bpmn:timerEventDefinition id="td">
+    <bpmn:timeDuration>BODY</bpmn:timeDuration>
+  </bpmn:timerEventDefinition>
 </bpmn:intermediateCatchEvent>
 <bpmn:endEvent id="e"><bpmn:incoming>f1</bpmn:incoming></bpmn:endEvent>
 <bpmn:sequenceFlow id="f0" sourceRef="s" targetRef="wait" />

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
@@ -228,3 +228,18 @@ def test_lint_reports_without_running() -> None:
     assert lint("  amount > 10\n", "eval") is None
     assert ENV.evaluate("dmninputexpr < 5", {}, {"dmninputexpr": 3}) is True
     assert ENV.evaluate("now.year > 2000", {"now": datetime.now()}) is True
+
+
+def test_comparing_aliased_containers_is_bounded() -> None:
+    script = ("a1 = [0] * 999\na2 = [0] * 999\nb1 = [a1] * 999\nb2 = [a2] * 999\n"
+              "c1 = []\nc2 = []\nfor i in range(50):\n    c1.append(b1)\n    c2.append(b2)\n"
+              "same = c1 == c2")
+    with pytest.raises(ScriptLimitExceeded) as info:
+        ENV.execute(script, {})
+    assert error_line(info.value) == 10
+
+
+def test_evaluate_returns_a_copy_of_nested_data() -> None:
+    data = {"items": [{"a": 1}]}
+    ENV.evaluate("items", data)[0]["a"] = 2
+    assert data == {"items": [{"a": 1}]}

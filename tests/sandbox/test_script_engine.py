@@ -39,8 +39,9 @@ def script_task(task_id: str, incoming: str, outgoing: str, script: str) -> str:
 
 
 def flow(flow_id: str, source: str, target: str, condition: str | None = None) -> str:
-    cond = ("" if condition is None else '<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">'
-            f"{condition}</bpmn:conditionExpression>")
+    cond = "" if condition is None else (
+        f'<bpmn:conditionExpression xsi:type="bpmn:tFormalExpression">{condition}'
+        "</bpmn:conditionExpression>")
     return f'<bpmn:sequenceFlow id="{flow_id}" sourceRef="{source}" targetRef="{target}">{cond}' \
            "</bpmn:sequenceFlow>"
 
@@ -254,6 +255,8 @@ def test_dangerous_corpus_script_is_refused(tmp_path: Path) -> None:
         workflow.do_engine_steps()
     assert info.value.error_type == "ScriptRefused"
     assert "import is not allowed (line 1)" in str(info.value)
+    assert info.value.line_number == 1
+    assert info.value.error_line == "from os import getpid"
     assert info.value.task.task_spec.name == "collect_info"
     assert info.value.task.state == TaskState.ERROR
     assert "pid" not in info.value.task.data

@@ -1,0 +1,76 @@
+"""Cases: start one, list and look at them, cancel, retry after an error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from engine import cases
+
+from .context import actor, engine, transaction
+from .validation import Fields, json_object, paging
+
+bp = Blueprint("cases", __name__, url_prefix="/cases")
+
+STATUSES = ("running", "completed", "cancelled", "error")
+
+
+@bp.post("")
+def start() -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Start a case of a bundle (or process id) and run it until it waits."""
+    body = Fields(json_object())
+    key = body.text("process", required=True)
+    data = body.mapping("data")
+    business_key = body.text("business_key")
+    version = body.integer("version", minimum=1)
+    title = body.text("title")
+    body.done()
+    assert key is not None  # done() raised otherwise
+    with transaction() as session:
+        case = cases.start_case(engine(), session, key, data or {}, actor=actor(),
+                                business_key=business_key, version=version, title=title)
+        out = cases.as_dict(session, case, full=True)
+    return out, 201, {"Location": f"{request.path}/{out['id']}"}
+
+
+@bp.get("")
+def index() -> dict[str, Any]:
+    query = Fields(request.args, query=True)
+    status = query.text("status", choices=STATUSES)
+    bundle = query.text("bundle")
+    limit, offset = paging(query)
+    query.done(allow_unknown=True)
+    with transaction() as session:
+        rows, total = cases.list_cases(session, status=status, bundle=bundle, limit=limit,
+                                       offset=offset)
+        items = [cases.as_dict(session, c) for c in rows]
+    return {"items": items, "total": total, "limit": limit, "offset": offset}
+
+
+@bp.get("/<case_ref>")
+def show(case_ref: str) -> dict[str, Any]:
+    """One case by id or number, with its work items, waits and audit trail."""
+    with transaction() as session:
+        return cases.as_dict(session, cases.get_case(session, case_ref), full=True)
+
+
+@bp.post("/<case_ref>/cancel")
+def cancel(case_ref: str) -> dict[str, Any]:
+    body = Fields(json_object(optional=True))
+    reason = body.text("reason", default="") or ""
+    body.done()
+    with transaction() as session:
+        case = cases.cancel_case(engine(), session, case_ref, actor(), reason=reason)
+        return cases.as_dict(session, case, full=True)
+
+
+@bp.post("/<case_ref>/retry")
+def retry(case_ref: str) -> dict[str, Any]:
+    """Run a case stopped by an error again, optionally with corrected data."""
+    body = Fields(json_object(optional=True))
+    data = body.mapping("data")
+    body.done()
+    with transaction() as session:
+        case = cases.retry_case(engine(), session, case_ref, actor(), data=data)
+        return cases.as_dict(session, case, full=True)

@@ -1,0 +1,35 @@
+"""What a request handler needs: its unit of work, the engine and who is acting."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from flask import g
+from sqlalchemy.orm import Session
+
+from engine.actors import Actor
+from engine.db import unit_of_work
+from engine.runtime import Engine
+from web.app import onething
+
+
+@contextmanager
+def transaction() -> Iterator[Session]:
+    """One request, one unit of work: commit on success, roll back on any error."""
+    with unit_of_work(onething().factory) as session:
+        g.session = session
+        try:
+            yield session
+        finally:
+            g.pop("session", None)
+
+
+def engine() -> Engine:
+    return onething().rt
+
+
+def actor() -> Actor:
+    """The authenticated caller (set by web.auth before every protected request)."""
+    who: Actor = g.actor
+    return who

@@ -1,0 +1,71 @@
+"""Tasks (work items): the caller's inbox, claim, unclaim and complete."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request
+
+from engine import cases, work_items
+from engine.actors import Actor
+from engine.errors import Forbidden
+from engine.models import WorkItem
+
+from .context import actor, engine, transaction
+from .validation import Fields, json_object, paging
+
+bp = Blueprint("tasks", __name__, url_prefix="/tasks")
+
+TABS = ("mine", "group", "all")
+
+
+def may_see(item: WorkItem, who: Actor) -> bool:
+    """Candidates, the assignee and whoever completed it may look at a task."""
+    return (work_items.may_claim(item, who) or item.assignee == who.username
+            or item.completed_by == who.label)
+
+
+@bp.get("")
+def inbox() -> dict[str, Any]:
+    """Open tasks for the caller: assigned to them (mine), claimable (group), or both."""
+    query = Fields(request.args, query=True)
+    tab = query.text("tab", default="all", choices=TABS) or "all"
+    limit, offset = paging(query)
+    query.done(allow_unknown=True)
+    with transaction() as session:
+        rows, total = work_items.inbox(session, actor(), tab=tab, limit=limit, offset=offset)
+        items = [work_items.as_dict(w) for w in rows]
+    return {"items": items, "total": total, "tab": tab, "limit": limit, "offset": offset}
+
+
+@bp.get("/<item_id>")
+def show(item_id: str) -> dict[str, Any]:
+    with transaction() as session:
+        item = work_items.get(session, item_id)
+        if not may_see(item, actor()):
+            raise Forbidden(f"{actor().username} is not a candidate for this task")
+        return work_items.as_dict(item)
+
+
+@bp.post("/<item_id>/claim")
+def claim(item_id: str) -> dict[str, Any]:
+    with transaction() as session:
+        return work_items.as_dict(work_items.claim(session, item_id, actor()))
+
+
+@bp.post("/<item_id>/unclaim")
+def unclaim(item_id: str) -> dict[str, Any]:
+    with transaction() as session:
+        return work_items.as_dict(work_items.unclaim(session, item_id, actor()))
+
+
+@bp.post("/<item_id>/complete")
+def complete(item_id: str) -> dict[str, Any]:
+    """Validate the form data, finish the task and run the case until it waits again."""
+    body = Fields(json_object(optional=True))
+    data = body.mapping("data") or {}
+    body.done()
+    with transaction() as session:
+        case = work_items.complete(engine(), session, item_id, data, actor())
+        task = work_items.as_dict(work_items.get(session, item_id))
+        return {"task": task, "case": cases.as_dict(session, case, full=True)}

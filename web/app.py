@@ -1,0 +1,97 @@
+"""The Flask application factory: configuration, the shared engine, blueprints, errors."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from flask import Flask, current_app
+from sqlalchemy import Engine as SqlEngine
+from sqlalchemy.orm import Session, sessionmaker
+
+from adapters.services import default_services
+from engine.db import database_url, make_engine, make_session_factory
+from engine.runtime import Engine
+
+log = logging.getLogger(__name__)
+
+EXTENSION = "onething"
+MAX_UPLOAD_BYTES = 25 * 1024 * 1024
+_TRUE = {"1", "true", "yes", "on"}
+
+
+@dataclass
+class Onething:
+    """What every request shares: one engine, one database engine, one session factory."""
+
+    rt: Engine
+    db: SqlEngine
+    factory: sessionmaker[Session]
+
+    def close(self) -> None:
+        """Release pooled database connections (tests and shutdown)."""
+        self.db.dispose()
+
+
+def env_flag(name: str, default: bool) -> bool:
+    """Read a boolean ONETHING_* environment variable."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    return value.strip().lower() in _TRUE
+
+
+def configure_logging(level: str | None = None) -> None:
+    """Send log records to stderr once per process; the level comes from ONETHING_LOG_LEVEL."""
+    root = logging.getLogger()
+    name = (level or os.environ.get("ONETHING_LOG_LEVEL") or "INFO").upper()
+    # a test runner or an embedding server may already own the root handlers
+    if not root.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter(
+            "%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(handler)
+    root.setLevel(getattr(logging, name, logging.INFO))
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the web application; CONFIG overrides what the environment says."""
+    app = Flask(__name__)
+    app.config.from_mapping(
+        DATABASE_URL=database_url(),
+        SECRET_KEY=os.environ.get("ONETHING_SECRET_KEY") or "dev-only-change-me",
+        EMBEDDED_WORKER=env_flag("ONETHING_EMBEDDED_WORKER", True),
+        AUTO_MIGRATE=env_flag("ONETHING_AUTO_MIGRATE", False),
+        MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+    )
+    if config:
+        app.config.from_mapping(config)
+    if not app.config.get("TESTING"):
+        configure_logging()
+    # keep the order the API builds its bodies in (id, number, ... before details)
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    db = make_engine(app.config["DATABASE_URL"])
+    if app.config["AUTO_MIGRATE"]:
+        from web.schema import ensure_schema
+
+        ensure_schema(db)
+    app.extensions[EXTENSION] = Onething(rt=Engine(services=default_services()), db=db,
+                                         factory=make_session_factory(db))
+
+    from web import api, errors
+
+    errors.register(app)
+    api.register(app)
+    log.info("onething app ready on %s", db.url.render_as_string(hide_password=True))
+    return app
+
+
+def onething(app: Flask | None = None) -> Onething:
+    """The shared engine state of APP (default: the current app)."""
+    target = app or current_app
+    ext: Onething = target.extensions[EXTENSION]
+    return ext

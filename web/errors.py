@@ -1,0 +1,76 @@
+"""Every error the web app answers, as RFC 9457 application/problem+json, in one place."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from flask import Flask, Response, g, json, request
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+
+from engine.errors import OnethingError
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+_WORDS = re.compile(r"[^a-z0-9]+")
+
+
+def problem_type(title: str) -> str:
+    """A stable, non-dereferenceable URI naming the kind of problem."""
+    return "urn:onething:problem:" + _WORDS.sub("-", title.lower()).strip("-")
+
+
+def problem(status: int, title: str, detail: str, *, headers: dict[str, str] | None = None,
+            **extra: Any) -> Response:
+    """Build a problem+json response; EXTRA members follow the standard ones."""
+    body: dict[str, Any] = {"type": problem_type(title), "title": title, "status": status,
+                            "detail": detail}
+    body.update({k: v for k, v in extra.items() if k not in body})
+    response = Response(json.dumps(body), status=status, mimetype=PROBLEM_JSON)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+def engine_error(err: OnethingError) -> Response:
+    """Answer an engine error with its own status, title, message and details."""
+    headers = {}
+    if err.status == 401:
+        # RFC 6750: name the error only when a credential was offered
+        offered = bool(request.headers.get("Authorization"))
+        headers["WWW-Authenticate"] = ('Bearer realm="onething"'
+                                       + (', error="invalid_token"' if offered else ""))
+    if err.status >= 500:
+        log.warning("%s: %s", err.title, err.message)
+    return problem(err.status, err.title, err.message, headers=headers, **err.details())
+
+
+def http_error(err: HTTPException) -> Response:
+    """Answer Werkzeug's 4xx/5xx (404, 405, 413, 400 ...) as problem+json."""
+    status = err.code or 500
+    headers = {}
+    if isinstance(err, MethodNotAllowed) and err.valid_methods:
+        headers["Allow"] = ", ".join(sorted(err.valid_methods))
+    detail = err.description or err.name
+    if status == 413:
+        detail = "the request body is larger than this server accepts"
+    return problem(status, err.name, detail, headers=headers)
+
+
+def unexpected_error(err: Exception) -> Response:
+    """Roll back whatever is open, log the traceback, and tell the client nothing internal."""
+    session = g.pop("session", None)
+    if session is not None:
+        session.rollback()
+    log.exception("unexpected error: %s", err.__class__.__name__)
+    return problem(500, "Internal Server Error",
+                   "the server failed to handle this request; it has been logged")
+
+
+def register(app: Flask) -> None:
+    """Install the handlers on APP."""
+    app.register_error_handler(OnethingError, engine_error)
+    app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(Exception, unexpected_error)

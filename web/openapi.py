@@ -1,0 +1,213 @@
+"""The OpenAPI 3.1 document of the JSON API, built once from small parts."""
+
+from __future__ import annotations
+
+import copy
+from functools import cache
+from typing import Any
+
+from web.openapi_schemas import SCHEMAS, ref
+
+PROBLEM_JSON = "application/problem+json"
+
+ERRORS = {
+    "400": ("BadRequest", "Malformed request (for example a body that is not valid JSON)"),
+    "401": ("Unauthorized", "No bearer token, or an unknown or revoked one"),
+    "403": ("Forbidden", "The caller may not do this"),
+    "404": ("NotFound", "No such object"),
+    "409": ("Conflict", "The object is not in a state that allows this (already claimed, "
+                        "already completed, changed meanwhile)"),
+    "413": ("TooLarge", "The request body or an uploaded file is too large"),
+    "415": ("UnsupportedMediaType", "The body is not JSON"),
+    "422": ("InvalidInput", "Well-formed but invalid input; 'fields' or 'problems' say where"),
+    "503": ("Unavailable", "The database does not answer"),
+}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _op(op_id: str, summary: str, tag: str, ok: dict[str, Any], *errors: str,
+        body: str | None = None, params: list[dict[str, Any]] | None = None,
+        optional_body: bool = False, public: bool = False,
+        upload: bool = False) -> dict[str, Any]:
+    responses: dict[str, Any] = dict(ok)
+    codes = list(errors) if public else ["401", *errors]
+    if body:
+        codes += ["400", "413", "415", "422"]
+    if upload:
+        codes += ["400", "413", "422"]
+    for code in sorted(set(codes)):
+        responses[code] = {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
+    op: dict[str, Any] = {"operationId": op_id, "summary": summary, "tags": [tag],
+                          "responses": responses}
+    if params:
+        op["parameters"] = params
+    if body:
+        op["requestBody"] = {"required": not optional_body,
+                             "content": {"application/json": {"schema": ref(body)}}}
+    if upload:
+        op["requestBody"] = {"required": True, "content": {"multipart/form-data": {
+            "schema": ref("DeploymentUpload"),
+            "encoding": {"files": {"contentType": "application/octet-stream"}}}}}
+    if public:
+        op["security"] = []
+    return op
+
+
+def _path(name: str, description: str, schema: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"name": name, "in": "path", "required": True, "description": description,
+            "schema": schema or {"type": "string"}}
+
+
+def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": False, "description": description,
+            "schema": schema}
+
+
+PAGING = [_query("limit", "page size", {"type": "integer", "minimum": 1, "maximum": 200,
+                                        "default": 50}),
+          _query("offset", "rows to skip", {"type": "integer", "minimum": 0, "default": 0})]
+CASE_REF = _path("case_ref", "case id or case number (LL-2026-000123)")
+TASK_ID = _path("item_id", "work item (task) id")
+DEP_ID = _path("deployment_id", "deployment id", {"type": "integer"})
+CASE = _json(ref("Case"), "The case")
+
+
+def _paths() -> dict[str, Any]:
+    return {
+        "/api/v1/deployments": {
+            "post": _op("deploy", "Deploy a bundle (BPMN, DMN, forms) as a new version",
+                        "deployments",
+                        {"201": _json(ref("Deployment"), "A new version was stored"),
+                         "200": _json(ref("Deployment"), "Identical to a stored version")},
+                        upload=True),
+            "get": _op("listDeployments", "List deployed versions", "deployments",
+                       {"200": _json(ref("DeploymentPage"), "Deployments")}, "422",
+                       params=[_query("bundle", "only this bundle key", {"type": "string"}),
+                               *PAGING]),
+        },
+        "/api/v1/deployments/{deployment_id}": {
+            "get": _op("getDeployment", "One deployment with its files", "deployments",
+                       {"200": _json(ref("Deployment"), "The deployment")}, "404",
+                       params=[DEP_ID]),
+        },
+        "/api/v1/deployments/{deployment_id}/files/{name}": {
+            "get": _op("getDeploymentFile", "The raw bytes of one deployed file", "deployments",
+                       {"200": {"description": "The file", "content": {
+                           "application/xml": {}, "application/json": {}, "text/markdown": {},
+                           "application/yaml": {}, "application/octet-stream": {}}}},
+                       "404", params=[DEP_ID, _path("name", "file name")]),
+        },
+        "/api/v1/cases": {
+            "post": _op("startCase", "Start a case and run it until it waits", "cases",
+                        {"201": _json(ref("Case"), "The new case")}, "404",
+                        body="StartCase"),
+            "get": _op("listCases", "List cases, newest first", "cases",
+                       {"200": _json(ref("CasePage"), "Cases")}, "422", params=[
+                           _query("status", "only cases in this status",
+                                  {"enum": ["running", "completed", "cancelled", "error"]}),
+                           _query("bundle", "only this bundle key", {"type": "string"}),
+                           *PAGING]),
+        },
+        "/api/v1/cases/{case_ref}": {
+            "get": _op("getCase", "One case with work items, waits and audit trail", "cases",
+                       {"200": CASE}, "404", params=[CASE_REF]),
+        },
+        "/api/v1/cases/{case_ref}/cancel": {
+            "post": _op("cancelCase", "Cancel a running case", "cases", {"200": CASE},
+                        "403", "404", "409", body="CancelCase", optional_body=True,
+                        params=[CASE_REF]),
+        },
+        "/api/v1/cases/{case_ref}/retry": {
+            "post": _op("retryCase", "Run a case stopped by an error again", "cases",
+                        {"200": CASE}, "403", "404", "409", body="RetryCase",
+                        optional_body=True, params=[CASE_REF]),
+        },
+        "/api/v1/tasks": {
+            "get": _op("inbox", "The caller's open tasks", "tasks",
+                       {"200": _json(ref("WorkItemPage"), "Tasks")}, "422", params=[
+                           _query("tab", "mine: assigned to me; group: claimable; all: both",
+                                  {"enum": ["mine", "group", "all"], "default": "all"}),
+                           *PAGING]),
+        },
+        "/api/v1/tasks/{item_id}": {
+            "get": _op("getTask", "One task", "tasks",
+                       {"200": _json(ref("WorkItem"), "The task")}, "403", "404",
+                       params=[TASK_ID]),
+        },
+        **{f"/api/v1/tasks/{{item_id}}/{verb}": {
+            "post": _op(f"{verb}Task", f"{verb.capitalize()} a task", "tasks",
+                        {"200": _json(ref("WorkItem"), "The task")}, "403", "404", "409",
+                        params=[TASK_ID]),
+        } for verb in ("claim", "unclaim")},
+        "/api/v1/tasks/{item_id}/complete": {
+            "post": _op("completeTask", "Submit a task's form and run the case on", "tasks",
+                        {"200": _json(ref("Completed"), "The task and its case")},
+                        "403", "404", "409", body="CompleteTask", optional_body=True,
+                        params=[TASK_ID]),
+        },
+        "/api/v1/messages": {
+            "post": _op("sendMessage", "Deliver a message to the case it correlates with",
+                        "events", {"200": _json(ref("Delivered"), "Cases it reached")},
+                        "404", "409", body="Message"),
+        },
+        "/api/v1/signals": {
+            "post": _op("sendSignal", "Broadcast a signal to every waiting case", "events",
+                        {"200": _json(ref("Delivered"), "Cases it reached")},
+                        body="Signal"),
+        },
+        "/api/v1/external-tasks/fetch-and-lock": {
+            "post": _op("fetchAndLock", "Lock external tasks of some topics for a worker",
+                        "external-tasks", {"200": _json({"type": "array",
+                                                        "items": ref("LockedTask")},
+                                                       "Locked tasks (maybe none)")},
+                        body="FetchAndLock"),
+        },
+        "/api/v1/external-tasks/{item_id}/complete": {
+            "post": _op("completeExternalTask", "Finish an external task", "external-tasks",
+                        {"200": _json(ref("Completed"), "The task and its case")},
+                        "404", "409", body="ExternalComplete", params=[TASK_ID]),
+        },
+        "/api/v1/external-tasks/{item_id}/failure": {
+            "post": _op("failExternalTask", "Report that an external task failed",
+                        "external-tasks", {"200": _json(ref("WorkItem"), "The task")},
+                        "404", "409", body="ExternalFailure", params=[TASK_ID]),
+        },
+        "/healthz": {
+            "get": _op("health", "Is the service and its database up?", "operations",
+                       {"200": _json(ref("Health"), "Up")}, "503", public=True),
+        },
+        "/api/openapi.json": {
+            "get": _op("openapi", "This document", "operations",
+                       {"200": _json({"type": "object"}, "OpenAPI 3.1 document")},
+                       public=True),
+        },
+    }
+
+
+@cache
+def _document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "onething API", "version": "1",
+                 "description": "Deploy 'one thing' bundles, run cases, work tasks. Errors are "
+                                "RFC 9457 application/problem+json."},
+        "servers": [{"url": "/"}],
+        "security": [{"bearerAuth": []}],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"bearerAuth": {
+                "type": "http", "scheme": "bearer", "bearerFormat": "ot_ token",
+                "description": "create one with 'onething token create USERNAME'"}},
+            "schemas": SCHEMAS,
+            "responses": {name: {"description": text, "content": {
+                PROBLEM_JSON: {"schema": ref("Problem")}}} for name, text in ERRORS.values()},
+        },
+    }
+
+
+def document() -> dict[str, Any]:
+    """The OpenAPI document (a fresh copy the caller may change)."""
+    return copy.deepcopy(_document())

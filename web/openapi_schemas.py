@@ -1,0 +1,125 @@
+"""JSON Schemas of the API's bodies, for the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import Any
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+BOOL = {"type": "boolean"}
+OBJ = {"type": "object", "additionalProperties": True}
+TIME = {"type": "string", "format": "date-time"}
+
+
+def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def obj(props: dict[str, Any], required: tuple[str, ...] = (), *, closed: bool = True,
+        description: str | None = None) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "object", "properties": props}
+    if required:
+        schema["required"] = list(required)
+    if closed:
+        schema["additionalProperties"] = False
+    if description:
+        schema["description"] = description
+    return schema
+
+
+def page(item: str) -> dict[str, Any]:
+    return obj({"items": {"type": "array", "items": ref(item)}, "total": INT, "limit": INT,
+                "offset": INT}, ("items", "total", "limit", "offset"), closed=False)
+
+
+PROBLEM = obj({
+    "type": {"type": "string", "format": "uri"}, "title": STR, "status": INT, "detail": STR,
+    "fields": {"type": "array", "description": "each field that is wrong (422)",
+               "items": obj({"path": STR, "message": STR}, ("path", "message"))},
+    "problems": {"type": "array", "description": "each problem in the diagrams (422)",
+                 "items": obj({"file": STR, "line": nullable(INT),
+                               "element": nullable(STR), "message": STR},
+                              ("file", "message"))},
+}, ("type", "title", "status", "detail"), closed=False,
+    description="RFC 9457 problem details")
+
+DEPLOYMENT = obj({
+    "id": INT, "bundle": STR, "version": INT, "content_hash": STR, "flavour": STR,
+    "main_process": STR, "processes": {"type": "array", "items": STR}, "created_at": TIME,
+    "created_by": nullable(STR), "created": BOOL,
+    "files": {"type": "array", "items": {"oneOf": [STR, obj(
+        {"name": STR, "sha256": STR, "size": INT, "url": STR})]}},
+}, ("id", "bundle", "version", "content_hash", "files"), closed=False)
+
+WORK_ITEM = obj({
+    "id": STR, "case_id": INT, "kind": {"enum": ["user", "manual", "external"]},
+    "element": STR, "process": STR, "title": STR, "lane": nullable(STR),
+    "documentation": nullable(STR), "state": {"enum": ["open", "completed", "cancelled"]},
+    "assignee": nullable(STR), "candidate_groups": {"type": "array", "items": STR},
+    "candidate_users": {"type": "array", "items": STR}, "form_schema": nullable(STR),
+    "form_ui_schema": nullable(STR), "topic": nullable(STR), "created_at": TIME,
+    "due_at": nullable(TIME), "completed_at": nullable(TIME), "completed_by": nullable(STR),
+}, ("id", "case_id", "kind", "element", "title", "state"), closed=False)
+
+CASE = obj({
+    "id": INT, "number": STR, "bundle": STR, "process": STR, "deployment_id": INT,
+    "business_key": nullable(STR), "title": STR,
+    "status": {"enum": ["running", "completed", "cancelled", "error"]},
+    "version": INT, "started_by": STR, "created_at": TIME, "updated_at": TIME,
+    "completed_at": nullable(TIME), "next_timer_at": nullable(TIME),
+    "error": nullable(obj({"message": nullable(STR), "element": nullable(STR)})),
+    "work_items": {"type": "array", "items": ref("WorkItem"),
+                   "description": "only on a single case"},
+    "waiting_on": {"type": "array", "items": OBJ,
+                   "description": "timers, messages and signals the case waits for"},
+    "audit": {"type": "array", "items": OBJ, "description": "who did what, oldest first"},
+}, ("id", "number", "bundle", "status"), closed=False)
+
+TOPIC = {"oneOf": [STR, obj({"topicName": STR, "lockDuration": INT}, ("topicName",),
+                            closed=False)]}
+
+SCHEMAS: dict[str, Any] = {
+    "Problem": PROBLEM,
+    "Deployment": DEPLOYMENT,
+    "DeploymentPage": page("Deployment"),
+    "DeploymentUpload": obj({
+        "files": {"type": "array", "items": {"type": "string", "contentMediaType":
+                                             "application/octet-stream"}},
+        "bundle": {"type": "string", "description": "bundle key; default: the first process"},
+    }, ("files",)),
+    "WorkItem": WORK_ITEM,
+    "WorkItemPage": page("WorkItem"),
+    "Case": CASE,
+    "CasePage": page("Case"),
+    "StartCase": obj({"process": STR, "data": OBJ, "business_key": STR,
+                      "version": {"type": "integer", "minimum": 1}, "title": STR},
+                     ("process",)),
+    "CancelCase": obj({"reason": STR}),
+    "RetryCase": obj({"data": OBJ}),
+    "CompleteTask": obj({"data": OBJ}),
+    "Completed": obj({"task": ref("WorkItem"), "case": ref("Case")}, ("task", "case")),
+    "Message": obj({"name": STR, "correlation": OBJ, "payload": OBJ, "business_key": STR,
+                    "all": BOOL}, ("name",)),
+    "Signal": obj({"name": STR, "payload": OBJ}, ("name",)),
+    "Delivered": obj({"cases": {"type": "array", "items": ref("Case")}}, ("cases",)),
+    "FetchAndLock": obj({"workerId": STR, "topics": {"type": "array", "items": TOPIC},
+                         "maxTasks": {"type": "integer", "minimum": 1, "maximum": 100},
+                         "lockDuration": {"type": "integer", "minimum": 1,
+                                          "description": "milliseconds"}},
+                        ("workerId", "topics"), closed=False),
+    "LockedTask": obj({"id": STR, "topic": STR, "case_id": INT, "element": STR,
+                       "lock_expires_at": TIME, "variables": OBJ}, closed=False),
+    "ExternalComplete": obj({"workerId": STR, "variables": OBJ}, ("workerId",),
+                            closed=False),
+    "ExternalFailure": obj({"workerId": STR, "errorMessage": STR,
+                            "retries": {"type": "integer", "minimum": 0},
+                            "retryTimeout": {"type": "integer", "minimum": 0,
+                                             "description": "milliseconds"}},
+                           ("workerId",), closed=False),
+    "Health": obj({"status": {"const": "ok"}, "database": {"const": "ok"}},
+                  ("status", "database")),
+}
