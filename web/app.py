@@ -45,16 +45,18 @@ def env_flag(name: str, default: bool) -> bool:
 
 
 def configure_logging(level: str | None = None) -> None:
-    """Send log records to stderr once per process; the level comes from ONETHING_LOG_LEVEL."""
+    """Send log records to stderr once per process, at LEVEL (else ONETHING_LOG_LEVEL, INFO)."""
     root = logging.getLogger()
-    name = (level or os.environ.get("ONETHING_LOG_LEVEL") or "INFO").upper()
-    # a test runner or an embedding server may already own the root handlers
-    if not root.handlers:
+    # a test runner, the CLI or an embedding server may already own the root handlers
+    installed = not root.handlers
+    if installed:
         handler = logging.StreamHandler()
         handler.setFormatter(logging.Formatter(
             "%(asctime)s %(levelname)s %(name)s: %(message)s"))
         root.addHandler(handler)
-    root.setLevel(getattr(logging, name, logging.INFO))
+    if level or installed:
+        name = (level or os.environ.get("ONETHING_LOG_LEVEL") or "INFO").upper()
+        root.setLevel(getattr(logging, name, logging.INFO))
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

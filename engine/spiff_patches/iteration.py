@@ -94,8 +94,10 @@ def _walk(it: TaskIterator, root: Task) -> Iterator[Task]:
     # Upstream looks this up per task through each task's workflow; every task of
     # one tree shares the same top workflow, so one lookup is equivalent.
     subprocesses = root.workflow.top_workflow.subprocesses if bpmn else {}
-    pending: list[Task] | deque[Task] = [root] if depth_first else deque([root])
-    take = pending.pop if depth_first else pending.popleft  # type: ignore[union-attr]
+    # A stack gives upstream's depth-first order (children pushed in reverse), a
+    # queue its breadth-first order; both avoid upstream's O(n) list.pop(0).
+    pending: deque[Task] = deque([root])
+    take = pending.pop if depth_first else pending.popleft
     while pending:
         task = take()
         subprocess = subprocesses.get(task.id) if bpmn else None
@@ -144,4 +146,4 @@ def apply() -> None:
     """Install unlimited-depth defaults and the fast walk."""
     _unlimited_defaults(TaskIterator.__init__)
     _unlimited_defaults(BpmnTaskIterator.__init__)
-    TaskIterator.__next__ = _next  # type: ignore[method-assign]
+    TaskIterator.__next__ = _next

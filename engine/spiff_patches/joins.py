@@ -114,7 +114,7 @@ def _run_hook(self: UnstructuredJoin, my_task: Task) -> bool:
 
 def apply() -> None:
     """Install the linear join checks."""
-    ParallelGateway._check_threshold_unstructured = (  # type: ignore[method-assign]
+    ParallelGateway._check_threshold_unstructured = (
         _check_threshold_unstructured
     )
-    UnstructuredJoin._run_hook = _run_hook  # type: ignore[method-assign]
+    UnstructuredJoin._run_hook = _run_hook

@@ -36,7 +36,6 @@ _EPOCH = "_onething_epoch"
 _REACH = "_onething_reach"
 _DEPTH = "_onething_depth"
 _PARENT = "_onething_parent"
-_UNSET = object()
 
 
 def bump_epoch(task: Task) -> None:
@@ -47,18 +46,24 @@ def bump_epoch(task: Task) -> None:
 
 def parent_of(task: Task) -> Task | None:
     """Return ``task.parent``, memoised: a BPMN task's parent never changes."""
-    memo = task.__dict__.get(_PARENT, _UNSET)
-    if memo is _UNSET:
+    memo = task.__dict__.get(_PARENT)
+    if memo is None:
         memo = task.parent
-        task.__dict__[_PARENT] = memo
-    return memo  # type: ignore[no-any-return]
+        if memo is not None:
+            task.__dict__[_PARENT] = memo
+    return memo
 
 
 def _up(task: Task, top: Any) -> Task | None:
     """Return the task the walk came from: the parent, or the owner of a subprocess."""
     parent = parent_of(task) if task._parent is not None else None
     if parent is None and task.workflow is not top:
-        return top.get_task_from_id(task.workflow.parent_task_id)
+        # The owner of a subprocess; upstream's walk cannot reach an orphaned one.
+        owner_id = task.workflow.parent_task_id
+        for owner in (top, *top.subprocesses.values()):
+            if owner_id in owner.tasks:
+                return owner.tasks[owner_id]
+        return None
     return parent
 
 
@@ -73,7 +78,7 @@ def _depth(task: Task, top: Any) -> int:
     for item in reversed(chain):
         depth += 1
         item.__dict__[_DEPTH] = depth
-    return task.__dict__[_DEPTH]
+    return int(task.__dict__[_DEPTH])
 
 
 def reachable(task: Task, root: Task, min_state: int) -> bool:
@@ -115,12 +120,12 @@ def _compare(a: Task, b: Task, top: Any) -> int:
     depth_a, depth_b = _depth(a, top), _depth(b, top)
     below_a = below_b = None
     while depth_a > depth_b:
-        below_a, a, depth_a = a, _up(a, top), depth_a - 1  # type: ignore[assignment]
+        below_a, a, depth_a = a, _up(a, top), depth_a - 1
     while depth_b > depth_a:
-        below_b, b, depth_b = b, _up(b, top), depth_b - 1  # type: ignore[assignment]
+        below_b, b, depth_b = b, _up(b, top), depth_b - 1
     while a is not b:
-        below_a, a = a, _up(a, top)  # type: ignore[assignment]
-        below_b, b = b, _up(b, top)  # type: ignore[assignment]
+        below_a, a = a, _up(a, top)
+        below_b, b = b, _up(b, top)
     if below_a is None:
         return -1 if below_b is not None else 0
     if below_b is None:
@@ -132,7 +137,7 @@ def _position(child: Task, parent: Task) -> int:
     """Place of ``child`` among what the walk pushes for ``parent`` (subprocess first)."""
     if child.workflow is not parent.workflow:
         return -1
-    return parent._children.index(child.id)
+    return int(parent._children.index(child.id))
 
 
 def ordered_matches(it: BpmnTaskIterator, root: Task) -> list[Task] | None:

@@ -37,7 +37,7 @@ def _is_completed(self: Workflow) -> bool:
         mask = TaskState.NOT_FINISHED_MASK
         if not any(t._state & mask for t in reversed(self.tasks.values())):
             self.completed = True
-    return self.completed
+    return bool(self.completed)
 
 
 def _get_tasks(self: Workflow, first_task: Task | None = None, **kwargs: Any) -> list[Task]:
@@ -73,8 +73,8 @@ def _delete_subprocess(self: BpmnWorkflow, my_task: Task) -> list[Task]:
 
 def apply() -> None:
     """Install the cheaper scans."""
-    Workflow.is_completed = _is_completed  # type: ignore[method-assign]
-    Workflow.get_tasks = _get_tasks  # type: ignore[method-assign]
-    Workflow.get_next_task = _get_next_task  # type: ignore[method-assign]
-    Task._set_state = _set_state  # type: ignore[method-assign]
-    BpmnWorkflow.delete_subprocess = _delete_subprocess  # type: ignore[method-assign]
+    Workflow.is_completed = _is_completed
+    Workflow.get_tasks = _get_tasks
+    Workflow.get_next_task = _get_next_task
+    Task._set_state = _set_state
+    BpmnWorkflow.delete_subprocess = _delete_subprocess

@@ -143,9 +143,9 @@ def _cancel(self: Task) -> None:
 
 def apply() -> None:
     """Install the iterative walks."""
-    TaskSpec._predict = _predict  # type: ignore[method-assign]
-    Task.is_descendant_of = _is_descendant_of  # type: ignore[method-assign]
-    Task.find_ancestor = _find_ancestor  # type: ignore[method-assign]
-    Task._drop_children = _drop_children  # type: ignore[method-assign]
-    Task.cancel = _cancel  # type: ignore[method-assign]
-    Workflow._remove_task = _remove_task  # type: ignore[method-assign]
+    TaskSpec._predict = _predict
+    Task.is_descendant_of = _is_descendant_of
+    Task.find_ancestor = _find_ancestor
+    Task._drop_children = _drop_children
+    Task.cancel = _cancel
+    Workflow._remove_task = _remove_task

@@ -1,0 +1,96 @@
+"""Web fixtures: an app on the fresh database from tests/conftest.py, a client, a CLI runner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+from flask.testing import FlaskClient
+
+from engine import users
+from engine.db import unit_of_work
+from web.app import create_app, onething
+from web.cli import main
+
+DATA = Path(__file__).resolve().parent / "data"
+SIGNBOARD = DATA / "signboard"
+
+Headers = dict[str, str]
+
+
+@pytest.fixture
+def app(db_url: str) -> Iterator[Flask]:
+    """The app on a fresh database whose tables already exist (made by tests/conftest.py)."""
+    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "EMBEDDED_WORKER": False})
+    yield app
+    onething(app).close()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+class Cli:
+    """Invoke `onething` against the test database; stdout and stderr stay apart."""
+
+    def __init__(self, db_url: str) -> None:
+        self.db_url = db_url
+        self.runner = CliRunner()
+
+    def __call__(self, *args: str, **kwargs: Any) -> Result:
+        return self.runner.invoke(main, ["--database-url", self.db_url, *args], **kwargs)
+
+
+@pytest.fixture
+def runner(db_url: str) -> Cli:
+    return Cli(db_url)
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., Headers]:
+    """Create a user with GROUPS and return Authorization headers for a fresh token."""
+
+    def make(username: str, *groups: str, admin: bool = False) -> Headers:
+        with unit_of_work(onething(app).factory) as session:
+            users.add_user(session, username, groups=list(groups), admin=admin)
+            token = users.create_token(session, username, "tests")
+        return {"Authorization": f"Bearer {token}"}
+
+    return make
+
+
+@pytest.fixture
+def admin(make_user: Callable[..., Headers]) -> Headers:
+    return make_user("root", admin=True)
+
+
+def upload(client: FlaskClient, headers: Headers, *paths: Path, **form: str) -> Any:
+    """POST PATHS as one bundle the way a browser or curl -F does."""
+    data: dict[str, Any] = dict(form)
+    data["files"] = [(path.open("rb"), path.name) for path in paths]
+    try:
+        return client.post("/api/v1/deployments", headers=headers, data=data,
+                           content_type="multipart/form-data")
+    finally:
+        for handle, _ in data["files"]:
+            handle.close()
+
+
+def signboard_files() -> list[Path]:
+    return sorted(SIGNBOARD.iterdir())
+
+
+def assert_problem(response: Any, status: int) -> dict[str, Any]:
+    """Check RESPONSE is an RFC 9457 problem with STATUS and return its body."""
+    assert response.status_code == status, response.get_data(as_text=True)
+    assert response.mimetype == "application/problem+json"
+    body: dict[str, Any] = response.get_json(force=True)
+    assert body["status"] == status
+    assert body["title"] and body["detail"] and body["type"]
+    assert "Traceback" not in response.get_data(as_text=True)
+    return body

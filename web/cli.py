@@ -1,0 +1,54 @@
+"""The `onething` command line: one group, engine errors as one clear line, never a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import click
+from sqlalchemy.exc import SQLAlchemyError
+
+from engine.db import database_url
+from engine.errors import DiagramInvalid, OnethingError
+from web.app import configure_logging
+from web.commands import bundles, cases, people, running
+from web.commands.state import CliState
+
+
+class OnethingGroup(click.Group):
+    """A group that turns engine and database errors into one line on stderr and exit 1."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except DiagramInvalid as err:
+            for problem in err.problems:
+                click.echo(str(problem), err=True)
+        except OnethingError as err:
+            click.echo(f"error: {err.message}", err=True)
+        except SQLAlchemyError as err:
+            # the driver's own message, without SQL and parameters
+            reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
+            click.echo(f"error: database: {reason}", err=True)
+        ctx.exit(1)
+
+
+@click.group(cls=OnethingGroup)
+@click.option("--database-url", "url", envvar="ONETHING_DATABASE_URL", metavar="URL",
+              help="SQLAlchemy URL (default: ONETHING_DATABASE_URL, else a SQLite file "
+                   "under instance/).")
+@click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"],
+                                               case_sensitive=False),
+              help="Default: WARNING, and INFO for serve and worker.")
+@click.version_option(package_name="onething")
+@click.pass_context
+def main(ctx: click.Context, url: str | None, log_level: str | None) -> None:
+    """onething: run 'one thing' approval bundles."""
+    configure_logging(log_level or "WARNING")
+    state = CliState(database_url(url), log_level=log_level)
+    ctx.obj = state
+    ctx.call_on_close(state.close)
+
+
+for command in (bundles.validate, bundles.deploy, bundles.demo, running.db, running.serve,
+                running.run_worker, people.user, people.token, cases.cases_group):
+    main.add_command(command)

@@ -1,0 +1,1 @@
+"""Subcommands of the `onething` CLI, one module per concern."""

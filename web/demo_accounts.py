@@ -1,0 +1,29 @@
+"""What `onething demo` sets up: sample bundles and one account per role."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+
+class DemoAccount(NamedTuple):
+    username: str
+    password: str
+    groups: tuple[str, ...] = ()
+    admin: bool = False
+
+
+DEMO_PASSWORD = "demo1234"
+
+DEMO_ACCOUNTS: tuple[DemoAccount, ...] = (
+    DemoAccount("admin", "admin", ("admin",), admin=True),
+    DemoAccount("clerk_tieying", DEMO_PASSWORD, ("window_clerk", "branch_tieying")),
+    DemoAccount("reviewer_market", DEMO_PASSWORD, ("reviewer", "dept_market")),
+    DemoAccount("reviewer_fire", DEMO_PASSWORD, ("reviewer", "dept_fire")),
+    DemoAccount("supervisor", DEMO_PASSWORD, ("supervisor",)),
+    DemoAccount("designer", DEMO_PASSWORD, ("designer",)),
+    DemoAccount("applicant_ent", DEMO_PASSWORD, ("applicant",)),
+)
+
+# the sample bundles shipped beside the package (absent in a wheel install)
+DEMO_BUNDLES = Path(__file__).resolve().parents[1] / "bpmn" / "bundles"
