@@ -88,15 +88,20 @@ def mark_error(case: Case, live: LiveCase, err: BaseException) -> None:
 
 
 def _describe(err: BaseException) -> str:
-    text = str(err) or err.__class__.__name__
+    # SpiffWorkflow's str() appends ". " and its notes even when there are none
+    if isinstance(err, SpiffWorkflowException) and err.args:
+        text = str(err.args[0])
+    else:
+        text = str(err) or err.__class__.__name__
+    text = text.strip()
     line = getattr(err, "line_number", None)
-    if line:
+    if line and f"(line {line})" not in text:
         text += f" (line {line})"
     notes = getattr(err, "notes", None) or getattr(err, "__notes__", None) or []
     extra = [n for n in notes if n and n not in text]
     if extra:
         text += ". " + " ".join(extra)
-    return text
+    return text.strip()
 
 
 def _current_element(live: LiveCase) -> str | None:
@@ -132,8 +137,8 @@ def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
     case.workflow_state = persistence.shell_json(live)
     case.task_count = len(live.digests)
     bundle = rt.specs.get(session, case.deployment_id)
-    sync.work_items(session, case, workflow, bundle, now)
-    sync.waits(session, case, workflow, now)
+    sync.work_items(session, case, live, bundle, now)
+    sync.waits(session, case, live, now)
     case.version += 1
     case.updated_at = now
     live.version = case.version

@@ -14,6 +14,7 @@ import json
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ from sqlalchemy.orm import Session
 
 from SpiffWorkflow.util.task import TaskState
 
+from . import change_tracking
 from .models import Case, CaseTask
 from .serialization import digest, dumps, restore_workflow, task_json, workflow_shell
 
@@ -40,6 +42,12 @@ class LiveCase:
     next_seq: int = 0
     # time.time() when the stored rows last matched the workflow
     mark: float = 0.0
+    # what the subscription and timer-job rows last said (None: unknown, re-sync)
+    waits_key: Any = None
+    # unfinished tasks at the last save, and the change record since (see change_tracking)
+    unfinished: dict[UUID, Any] = field(default_factory=dict)
+    changes: change_tracking.Changes | None = None
+    subprocess_ids: frozenset[Any] = frozenset()
 
 
 def _workflows(workflow: Any) -> list[tuple[str, Any]]:
@@ -66,34 +74,62 @@ def load(session: Session, case: Case, spec: Any, subprocess_specs: dict[str, An
     return LiveCase(case.id, case.version, workflow, digests, next_seq, time.time())
 
 
-def save(session: Session, live: LiveCase) -> int:
-    """Write what changed since the last save; return the number of task rows written."""
-    started = time.time()
+def _workflow_id(task: Any, top: Any) -> str:
+    wf = task.workflow
+    return "" if wf is top else str(wf.parent_task_id)
+
+
+def _scan(live: LiveCase) -> tuple[dict[UUID, Any], set[UUID]]:
+    """Every task that may differ from its row, by walking all tasks (first save, or unsure)."""
     mark = live.mark
-    inserts: list[dict[str, Any]] = []
-    updates: list[dict[str, Any]] = []
+    candidates: dict[UUID, Any] = {}
     current: set[UUID] = set()
-    for wf_id, wf in _workflows(live.workflow):
+    for _wf_id, wf in _workflows(live.workflow):
         tasks = wf.tasks
         current.update(tasks)
-        candidates: dict[UUID, Any] = {}
         for tid, task in tasks.items():
             if (task._state & _FINISHED == 0 or task.last_state_change >= mark
                     or tid not in live.digests):
                 candidates[tid] = task
-        changed = _write_changed(live, wf_id, candidates, inserts, updates)
-        # a changed task moves its children's deltas; a new task grows its parent's list
-        extra: dict[UUID, Any] = {}
-        for tid in changed:
-            task = tasks[tid]
-            for child in task.children:
-                if child.id not in candidates:
-                    extra[child.id] = child
-            parent = task.parent
-            if parent is not None and parent.id not in candidates:
-                extra[parent.id] = parent
-        _write_changed(live, wf_id, extra, inserts, updates)
-    removed = [tid for tid in live.digests if tid not in current]
+    return candidates, {tid for tid in live.digests if tid not in current}
+
+
+def _tracked(live: LiveCase) -> tuple[dict[UUID, Any], set[UUID]]:
+    """Tasks touched since the last save plus every unfinished one, from the change record."""
+    assert live.changes is not None
+    touched, removed = live.changes.take()
+    candidates = dict(live.unfinished)
+    candidates.update(touched)
+    for tid in [t for t, task in candidates.items() if task.workflow.tasks.get(t) is not task]:
+        del candidates[tid]
+        removed.add(tid)
+    return candidates, {tid for tid in removed if tid in live.digests}
+
+
+def save(session: Session, live: LiveCase) -> int:
+    """Write what changed since the last save; return the number of task rows written."""
+    started = time.time()
+    workflow = live.workflow
+    sub_ids = frozenset(workflow.subprocesses)
+    if live.changes is None or not live.digests or sub_ids != live.subprocess_ids:
+        candidates, removed = _scan(live)
+        if live.changes is not None:
+            live.changes.take()
+    else:
+        candidates, removed = _tracked(live)
+    inserts: list[dict[str, Any]] = []
+    updates: list[dict[str, Any]] = []
+    changed = _write_changed(live, workflow, candidates.values(), inserts, updates)
+    # a changed task moves its children's deltas; a new task grows its parent's list
+    extra: dict[UUID, Any] = {}
+    for task in changed:
+        for child in task.children:
+            if child.id not in candidates:
+                extra[child.id] = child
+        parent = task.parent
+        if parent is not None and parent.id not in candidates:
+            extra[parent.id] = parent
+    _write_changed(live, workflow, extra.values(), inserts, updates)
     case_id = live.case_id
     if inserts:
         for row in inserts:
@@ -105,29 +141,38 @@ def save(session: Session, live: LiveCase) -> int:
         session.execute(update(CaseTask), updates)
     if removed:
         for tid in removed:
-            del live.digests[tid]
+            live.digests.pop(tid, None)
         ids = [str(t) for t in removed]
         for start in range(0, len(ids), 500):
             session.execute(delete(CaseTask).where(
                 CaseTask.case_id == case_id, CaseTask.task_id.in_(ids[start:start + 500])))
+    live.unfinished = {tid: task for tid, task in candidates.items()
+                       if task._state & _FINISHED == 0}
+    live.unfinished.update((tid, task) for tid, task in extra.items()
+                           if task._state & _FINISHED == 0)
+    live.subprocess_ids = sub_ids
     live.mark = started
+    if live.changes is None:
+        live.changes = change_tracking.track(workflow)
     return len(inserts) + len(updates)
 
 
-def _write_changed(live: LiveCase, wf_id: str, tasks: dict[UUID, Any],
-                   inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> list[UUID]:
+def _write_changed(live: LiveCase, top: Any, tasks: Iterable[Any],
+                   inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> list[Any]:
     changed = []
-    for tid, task in tasks.items():
+    for task in tasks:
+        tid = task.id
         payload = task_json(task)
         dig = digest(payload)
         old = live.digests.get(tid)
         if old == dig:
             continue
-        changed.append(tid)
+        changed.append(task)
         row = {"task_id": str(tid), "state": int(task._state), "digest": dig,
                "payload": payload}
         if old is None:
-            row.update(workflow_id=wf_id, seq=live.next_seq, spec_name=task.task_spec.name)
+            row.update(workflow_id=_workflow_id(task, top), seq=live.next_seq,
+                       spec_name=task.task_spec.name)
             live.next_seq += 1
             inserts.append(row)
         else:

@@ -15,22 +15,16 @@ from .diagrams import CompiledBundle
 from .models import Case, Job, Subscription, WorkItem
 
 
-def _all_tasks(workflow: Any) -> list[Any]:
-    tasks = list(workflow.tasks.values())
-    for sp in workflow.subprocesses.values():
-        tasks.extend(sp.tasks.values())
-    return tasks
-
-
-def ready_manual_tasks(workflow: Any) -> list[Any]:
-    return [t for t in _all_tasks(workflow)
+def ready_manual_tasks(live: Any) -> list[Any]:
+    """Ready user/manual tasks, from the unfinished tasks the last save found."""
+    return [t for t in live.unfinished.values()
             if t._state == TaskState.READY and t.task_spec.manual]
 
 
-def work_items(session: Session, case: Case, workflow: Any, bundle: CompiledBundle,
+def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
                now: datetime) -> None:
     """Open a work item for each ready user/manual/external task; cancel the ones gone."""
-    ready = {str(t.id): t for t in ready_manual_tasks(workflow)}
+    ready = {str(t.id): t for t in ready_manual_tasks(live)}
     open_ids = set(session.scalars(
         select(WorkItem.id).where(WorkItem.case_id == case.id, WorkItem.state == "open")))
     gone = open_ids - ready.keys()
@@ -48,8 +42,9 @@ def work_items(session: Session, case: Case, workflow: Any, bundle: CompiledBund
         session.add(assignment.new_work_item(case, task, bundle, now))
 
 
-def waits(session: Session, case: Case, workflow: Any, now: datetime) -> None:
+def waits(session: Session, case: Case, live: Any, now: datetime) -> None:
     """Store what the case waits on: message/signal subscriptions and timer jobs."""
+    workflow = live.workflow
     subs: list[Subscription] = []
     timers: dict[tuple[str, datetime], Any] = {}
     for task in workflow.event_manager.tasks.values():
@@ -67,9 +62,14 @@ def waits(session: Session, case: Case, workflow: Any, now: datetime) -> None:
             due = timer_due(task)
             if due is not None:
                 timers[(str(task.id), due)] = task
+    key = (sorted(repr((s.kind, s.name, s.correlation)) for s in subs),
+           sorted(timers))
+    if key == live.waits_key:
+        return  # nothing changed: spare the statements on the hot path
     session.execute(delete(Subscription).where(Subscription.case_id == case.id))
     session.add_all(subs)
     _sync_timer_jobs(session, case, timers, now)
+    live.waits_key = key
 
 
 def _correlation(workflow: Any) -> dict[str, Any]:

@@ -21,6 +21,7 @@ log = logging.getLogger(__name__)
 EXTENSION = "onething"
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 _TRUE = {"1", "true", "yes", "on"}
+DEV_SECRET = "dev-only-change-me"
 
 
 @dataclass
@@ -64,7 +65,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(
         DATABASE_URL=database_url(),
-        SECRET_KEY=os.environ.get("ONETHING_SECRET_KEY") or "dev-only-change-me",
+        SECRET_KEY=os.environ.get("ONETHING_SECRET_KEY") or DEV_SECRET,
         EMBEDDED_WORKER=env_flag("ONETHING_EMBEDDED_WORKER", True),
         AUTO_MIGRATE=env_flag("ONETHING_AUTO_MIGRATE", False),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
@@ -73,6 +74,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     if not app.config.get("TESTING"):
         configure_logging()
+        if app.config["SECRET_KEY"] == DEV_SECRET:
+            log.warning("ONETHING_SECRET_KEY is not set; using the development key")
     # keep the order the API builds its bodies in (id, number, ... before details)
     app.json.sort_keys = False  # type: ignore[attr-defined]
 

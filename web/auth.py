@@ -9,6 +9,7 @@ from flask import g, request
 from engine.actors import Actor
 from engine.errors import Unauthorized
 from engine.users import TOKEN_PREFIX, actor_for_token
+from web.context import transaction
 
 # Tried in order until one names the caller. Browser session login will add a loader here
 # (reading the Flask session) without touching the API blueprints.
@@ -26,8 +27,6 @@ def bearer_actor() -> Actor | None:
         raise Unauthorized("use 'Authorization: Bearer <token>'")
     if not token.startswith(TOKEN_PREFIX):
         raise Unauthorized("unknown or revoked token")
-    from web.api.context import transaction
-
     with transaction() as session:
         return actor_for_token(session, token)
 
@@ -37,6 +36,8 @@ LOADERS: list[ActorLoader] = [bearer_actor]
 
 def require_actor() -> None:
     """Set g.actor for a protected request or refuse it with 401."""
+    if request.method == "OPTIONS":
+        return  # CORS preflights never carry credentials and change nothing
     for loader in LOADERS:
         found = loader()
         if found is not None:

@@ -6,7 +6,8 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, Response, g, json, request
+from flask import Flask, Response, json, request
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.errors import OnethingError
@@ -59,11 +60,33 @@ def http_error(err: HTTPException) -> Response:
     return problem(status, err.name, detail, headers=headers)
 
 
+def database_error(err: DBAPIError) -> Response:
+    """Lost connections and missing tables are 503, duplicate keys 409, bad values 422."""
+    reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0][:200]
+    if isinstance(err, IntegrityError):
+        # two commands raced to create the same row (a deploy, a user); one won
+        log.info("integrity conflict: %s", reason)
+        return problem(409, "Conflict", "the request conflicts with a change made meanwhile; "
+                       "look again and retry")
+    if isinstance(err, DataError):
+        # a value the database cannot hold (too long, out of range) came from the request
+        log.info("data refused by the database: %s", reason)
+        return problem(422, "Invalid input", "a value in the request is out of range or too "
+                       "long for the database")
+    if isinstance(err, OperationalError):
+        log.warning("database unavailable: %s", reason)
+        return problem(503, "Service Unavailable",
+                       "the database is unavailable, busy or not migrated; try again later",
+                       headers={"Retry-After": "5"})
+    return unexpected_error(err)
+
+
 def unexpected_error(err: Exception) -> Response:
-    """Roll back whatever is open, log the traceback, and tell the client nothing internal."""
-    session = g.pop("session", None)
-    if session is not None:
-        session.rollback()
+    """Log the traceback and tell the client nothing internal.
+
+    Nothing is left to roll back here: every view works inside engine.db.unit_of_work,
+    which rolled its transaction back as the exception passed through it.
+    """
     log.exception("unexpected error: %s", err.__class__.__name__)
     return problem(500, "Internal Server Error",
                    "the server failed to handle this request; it has been logged")
@@ -73,4 +96,5 @@ def register(app: Flask) -> None:
     """Install the handlers on APP."""
     app.register_error_handler(OnethingError, engine_error)
     app.register_error_handler(HTTPException, http_error)
+    app.register_error_handler(DBAPIError, database_error)
     app.register_error_handler(Exception, unexpected_error)

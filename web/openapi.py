@@ -20,7 +20,8 @@ ERRORS = {
     "413": ("TooLarge", "The request body or an uploaded file is too large"),
     "415": ("UnsupportedMediaType", "The body is not JSON"),
     "422": ("InvalidInput", "Well-formed but invalid input; 'fields' or 'problems' say where"),
-    "503": ("Unavailable", "The database does not answer"),
+    "503": ("Unavailable", "The database does not answer, is busy or is not migrated"),
+    "default": ("Unexpected", "An unexpected server error (500); the details are only logged"),
 }
 
 
@@ -33,12 +34,12 @@ def _op(op_id: str, summary: str, tag: str, ok: dict[str, Any], *errors: str,
         optional_body: bool = False, public: bool = False,
         upload: bool = False) -> dict[str, Any]:
     responses: dict[str, Any] = dict(ok)
-    codes = list(errors) if public else ["401", *errors]
+    codes = list(errors) if public else ["401", "503", *errors]
     if body:
         codes += ["400", "413", "415", "422"]
     if upload:
         codes += ["400", "413", "422"]
-    for code in sorted(set(codes)):
+    for code in [*sorted(set(codes)), "default"]:
         responses[code] = {"$ref": f"#/components/responses/{ERRORS[code][0]}"}
     op: dict[str, Any] = {"operationId": op_id, "summary": summary, "tags": [tag],
                           "responses": responses}
@@ -82,7 +83,7 @@ def _paths() -> dict[str, Any]:
                         "deployments",
                         {"201": _json(ref("Deployment"), "A new version was stored"),
                          "200": _json(ref("Deployment"), "Identical to a stored version")},
-                        upload=True),
+                        "403", upload=True),
             "get": _op("listDeployments", "List deployed versions", "deployments",
                        {"200": _json(ref("DeploymentPage"), "Deployments")}, "422",
                        params=[_query("bundle", "only this bundle key", {"type": "string"}),

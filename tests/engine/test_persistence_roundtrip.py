@@ -19,11 +19,14 @@ from SpiffWorkflow.util.task import TaskState
 from engine import clock, deployments, persistence
 from engine.actors import SYSTEM
 from engine.db import unit_of_work
+from engine.deployments import read_paths
 from engine.diagrams import compile_bundle
 from engine.models import Case
 from engine.persistence import LiveCase
 
+from .corpus_data import RUNS
 from .roundtrip import diff, snapshot
+from .test_shipped_bundles import FOLDERS as BUNDLE_FOLDERS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
@@ -32,6 +35,7 @@ def _answers(spec_name: str, rng: random.Random) -> dict[str, Any]:
     """Data a user might enter, varied so gateways take different branches."""
     return {
         "accepted": rng.random() < 0.7, "area": rng.choice([10, 150, 400]),
+        "approved": rng.random() < 0.7,
         "market_ok": rng.random() < 0.8, "fire_ok": rng.random() < 0.8,
         f"answer_{spec_name}": rng.randint(0, 9),
         "nested": {"by": spec_name, "items": [rng.randint(0, 3)]},
@@ -47,7 +51,8 @@ CASES = {
 
 
 def drive(rt: Any, factory: Any, files: dict[str, bytes], start_data: dict[str, Any],
-          seed: int, max_steps: int = 60) -> int:
+          seed: int, max_steps: int = 60,
+          answers: dict[str, dict[str, Any]] | None = None) -> int:
     bundle = compile_bundle(files)
     spec, subs = bundle.specs[bundle.process_ids[0]]
     rng = random.Random(seed)
@@ -84,6 +89,7 @@ def drive(rt: Any, factory: Any, files: dict[str, bytes], start_data: dict[str, 
             break
         task = rng.choice(ready)
         task.data.update(_answers(task.task_spec.name, rng))
+        task.data.update((answers or {}).get(task.task_spec.name, {}))
         task.run()
         live.workflow.do_engine_steps()
     return steps
@@ -95,4 +101,22 @@ def test_random_paths_survive_save_and_load(rt, db, name, seed):
     names, start = CASES[name]
     files = {n: (DATA / n).read_bytes() for n in names}
     steps = drive(rt, db, files, start, seed)
+    assert steps > 0
+
+
+@pytest.mark.parametrize("seed", range(2))
+@pytest.mark.parametrize("name", sorted(RUNS))
+def test_corpus_paths_survive_save_and_load(rt, db, services, corpus, name, seed):
+    run = RUNS[name]
+    for operator in run.connectors:
+        services.register(operator, lambda **params: {"ok": True, **params})
+    files = {run.file: (corpus / run.file).read_bytes()}
+    drive(rt, db, files, run.start, seed, answers=run.answers)
+
+
+@pytest.mark.parametrize("seed", range(3))
+@pytest.mark.parametrize("folder", BUNDLE_FOLDERS, ids=[f.name for f in BUNDLE_FOLDERS])
+def test_shipped_bundles_survive_save_and_load(rt, db, folder, seed):
+    steps = drive(rt, db, read_paths([folder]), {"applicant": "A"}, seed,
+                  answers={"accept": {"accepted": True}})
     assert steps > 0

@@ -7,13 +7,22 @@ from typing import Any
 from flask import Blueprint, request
 
 from engine import cases
+from engine.errors import NotFound
+from web.context import actor, engine, transaction
 
-from .context import actor, engine, transaction
 from .validation import Fields, json_object, paging
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 STATUSES = ("running", "completed", "cancelled", "error")
+MAX_ID = 2**63 - 1
+
+
+def ref(case_ref: str) -> str:
+    """Refuse ids no case can have before they reach (and overflow) the database driver."""
+    if case_ref.isdigit() and (not case_ref.isascii() or int(case_ref) > MAX_ID):
+        raise NotFound(f"case {case_ref} not found")
+    return case_ref
 
 
 @bp.post("")
@@ -52,7 +61,7 @@ def index() -> dict[str, Any]:
 def show(case_ref: str) -> dict[str, Any]:
     """One case by id or number, with its work items, waits and audit trail."""
     with transaction() as session:
-        return cases.as_dict(session, cases.get_case(session, case_ref), full=True)
+        return cases.as_dict(session, cases.get_case(session, ref(case_ref)), full=True)
 
 
 @bp.post("/<case_ref>/cancel")
@@ -61,7 +70,7 @@ def cancel(case_ref: str) -> dict[str, Any]:
     reason = body.text("reason", default="") or ""
     body.done()
     with transaction() as session:
-        case = cases.cancel_case(engine(), session, case_ref, actor(), reason=reason)
+        case = cases.cancel_case(engine(), session, ref(case_ref), actor(), reason=reason)
         return cases.as_dict(session, case, full=True)
 
 
@@ -72,5 +81,5 @@ def retry(case_ref: str) -> dict[str, Any]:
     data = body.mapping("data")
     body.done()
     with transaction() as session:
-        case = cases.retry_case(engine(), session, case_ref, actor(), data=data)
+        case = cases.retry_case(engine(), session, ref(case_ref), actor(), data=data)
         return cases.as_dict(session, case, full=True)

@@ -8,15 +8,20 @@ from typing import Any
 from flask import Blueprint, Response, request
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
+from werkzeug.wrappers import Response as BaseResponse
 
 from engine import deployments
-from engine.errors import InvalidInput, NotFound
+from engine.errors import Forbidden, InvalidInput, NotFound
 from engine.models import Deployment, DeploymentFile
+from web.context import actor, transaction
 
-from .context import actor, transaction
 from .validation import Fields, paging
 
 bp = Blueprint("deployments", __name__, url_prefix="/deployments")
+
+DESIGNERS = "designer"
+# larger ids cannot exist and would overflow the database driver: route them to 404
+DEPLOYMENT_ID = "int(max=9223372036854775807):deployment_id"
 
 _TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".xml": "application/xml",
           ".json": "application/json", ".md": "text/markdown; charset=utf-8",
@@ -42,12 +47,16 @@ def _uploaded_files() -> dict[str, bytes]:
 @bp.post("")
 def create() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Deploy the uploaded files; 201 for a new version, 200 when identical to one stored."""
+    who = actor()
+    # stopgap until engine.deployments.deploy checks this itself (see the lead's backlog)
+    if not (who.is_admin or DESIGNERS in who.groups):
+        raise Forbidden(f"only administrators and the '{DESIGNERS}' group may deploy")
     form = Fields(request.form)
     bundle = form.text("bundle")
     form.done()
     files = _uploaded_files()
     with transaction() as session:
-        result = deployments.deploy(session, files, actor=actor(), bundle_key=bundle or None)
+        result = deployments.deploy(session, files, actor=who, bundle_key=bundle or None)
         body = deployments.as_dict(result.deployment, created=result.created)
     status = 201 if result.created else 200
     return body, status, {"Location": f"{request.path}/{body['id']}"}
@@ -71,7 +80,7 @@ def index() -> dict[str, Any]:
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
 
-@bp.get("/<int:deployment_id>")
+@bp.get(f"/<{DEPLOYMENT_ID}>")
 def show(deployment_id: int) -> dict[str, Any]:
     with transaction() as session:
         dep = _get(session, deployment_id)
@@ -80,8 +89,8 @@ def show(deployment_id: int) -> dict[str, Any]:
         return deployments.as_dict(dep, files=files)
 
 
-@bp.get("/<int:deployment_id>/files/<name>")
-def raw_file(deployment_id: int, name: str) -> Response:
+@bp.get(f"/<{DEPLOYMENT_ID}>/files/<name>")
+def raw_file(deployment_id: int, name: str) -> BaseResponse:
     """The stored bytes of one file, never rendered as a page by the browser."""
     with transaction() as session:
         _get(session, deployment_id)

@@ -8,8 +8,8 @@ from flask import Blueprint
 
 from engine import cases, external, work_items
 from engine.errors import FieldError, InvalidInput
+from web.context import actor, engine, transaction
 
-from .context import actor, engine, transaction
 from .validation import Fields, json_object
 
 bp = Blueprint("external", __name__, url_prefix="/external-tasks")

@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint
 
 from engine import cases, messages
+from web.context import actor, engine, transaction
 
-from .context import actor, engine, transaction
 from .validation import Fields, json_object
 
 bp = Blueprint("messages", __name__)

@@ -10,8 +10,8 @@ from engine import cases, work_items
 from engine.actors import Actor
 from engine.errors import Forbidden
 from engine.models import WorkItem
+from web.context import actor, engine, transaction
 
-from .context import actor, engine, transaction
 from .validation import Fields, json_object, paging
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")

@@ -18,11 +18,7 @@ from web.app import onething
 def transaction() -> Iterator[Session]:
     """One request, one unit of work: commit on success, roll back on any error."""
     with unit_of_work(onething().factory) as session:
-        g.session = session
-        try:
-            yield session
-        finally:
-            g.pop("session", None)
+        yield session
 
 
 def engine() -> Engine:

@@ -1,0 +1,170 @@
+"""The `onething` command line against a real database."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from typing import Any
+
+import click
+import pytest
+
+from web.cli import main
+
+from .support import DATA, SIGNBOARD, signboard_files
+
+
+def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    found = [prefix]
+    for name, command in sorted(group.commands.items()):
+        if isinstance(command, click.Group):
+            found += all_commands(command, (*prefix, name))
+        else:
+            found.append((*prefix, name))
+    return found
+
+
+@pytest.mark.parametrize("words", all_commands(main), ids=lambda w: " ".join(w) or "onething")
+def test_every_command_has_help(runner, words):
+    result = runner(*words, "--help")
+    assert result.exit_code == 0, result.output
+    assert "Usage:" in result.stdout
+
+
+def test_validate_ok_names_files_and_processes(runner):
+    result = runner("validate", str(SIGNBOARD), str(DATA / "stamp.bpmn"))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["ok: check-form.json, signboard.bpmn (signboard)",
+                                          "ok: stamp.bpmn (stamp)"]
+
+
+def test_validate_failure_prints_problem_lines_and_exits_1(runner):
+    broken = DATA / "broken" / "broken.bpmn"
+    result = runner("validate", str(broken), str(SIGNBOARD / "check-form.json"))
+    assert result.exit_code == 1
+    assert f"{broken}:51: to_issued: targetRef refers to unknown element 'nowhere'" \
+        in result.stderr.splitlines()
+    assert result.stdout == ""
+
+
+def test_validate_of_a_missing_path_is_one_line(runner, tmp_path):
+    result = runner("validate", str(tmp_path / "absent.bpmn"))
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith("absent.bpmn: no such file or folder")
+    assert "Traceback" not in result.output
+
+
+def test_deploy_then_unchanged(runner):
+    first = runner("deploy", str(SIGNBOARD))
+    assert first.exit_code == 0, first.output
+    assert first.stdout.startswith("created: signboard version 1 (")
+    again = runner("deploy", *map(str, signboard_files()))
+    assert again.stdout.startswith("unchanged: signboard version 1 (")
+    named = runner("deploy", str(SIGNBOARD), "--bundle", "signboard_permit")
+    assert named.stdout.startswith("created: signboard_permit version 1")
+
+
+def test_deploy_of_an_invalid_bundle_exits_1(runner):
+    result = runner("deploy", str(DATA / "broken"))
+    assert result.exit_code == 1
+    assert "broken.bpmn:51: to_issued:" in result.stderr
+    assert runner("cases", "list").stdout.strip() == "0 of 0 cases"
+
+
+def test_user_add_and_token_create(runner, client):
+    added = runner("user", "add", "clerk", "--password", "pw", "--group", "window_clerk",
+                   "--group", "branch_tieying")
+    assert added.exit_code == 0, added.output
+    assert added.stdout.strip() == "added user clerk (groups: branch_tieying, window_clerk)"
+    again = runner("user", "add", "clerk")
+    assert again.exit_code == 1
+    assert again.stderr.strip() == "error: user 'clerk' already exists"
+
+    issued = runner("token", "create", "clerk", "--name", "laptop")
+    token = issued.stdout.strip()
+    assert issued.exit_code == 0 and token.startswith("ot_")
+    inbox = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+    assert inbox.status_code == 200
+    nobody = runner("token", "create", "nobody")
+    assert nobody.exit_code == 1 and nobody.stderr.strip() == "error: user 'nobody' not found"
+
+
+def start_case(client: Any, runner: Any) -> dict[str, Any]:
+    runner("deploy", str(SIGNBOARD))
+    runner("user", "add", "boss", "--admin")
+    token = runner("token", "create", "boss").stdout.strip()
+    response = client.post("/api/v1/cases", headers={"Authorization": f"Bearer {token}"},
+                           json={"process": "signboard", "business_key": "shop-9"})
+    assert response.status_code == 201
+    return response.get_json()
+
+
+def test_cases_list_and_show(runner, client):
+    case = start_case(client, runner)
+    listing = runner("cases", "list", "--status", "running")
+    assert listing.exit_code == 0, listing.output
+    assert case["number"] in listing.stdout and "1 of 1 cases" in listing.stdout
+    assert "0 of 0" in runner("cases", "list", "--bundle", "other").stdout
+
+    shown = runner("cases", "show", case["number"])
+    assert shown.exit_code == 0, shown.output
+    text = shown.stdout
+    assert f"{case['number']} (id {case['id']})" in text
+    assert "Check the signboard application (check)  window_clerk" in text
+    assert "business   shop-9" in text and "case.started" in text
+    assert runner("cases", "show", str(case["id"])).stdout == text
+
+    missing = runner("cases", "show", "424242")
+    assert missing.exit_code == 1 and missing.stderr.strip() == "error: case 424242 not found"
+
+
+def test_demo_deploys_bundles_and_accounts_idempotently(runner, tmp_path):
+    bundles = tmp_path / "bundles"
+    shutil.copytree(SIGNBOARD, bundles / "signboard")
+    first = runner("demo", "--bundles", str(bundles))
+    assert first.exit_code == 0, first.output
+    assert "deployed: signboard version 1" in first.stdout
+    assert "account: admin / admin (admin)" in first.stdout
+    again = runner("demo", "--bundles", str(bundles))
+    assert again.exit_code == 0 and "unchanged: signboard version 1" in again.stdout
+    assert runner("demo", "--bundles", str(tmp_path / "absent")).exit_code == 0
+
+
+def test_db_upgrade_on_a_fresh_database(tmp_path):
+    from click.testing import CliRunner
+
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    before = CliRunner().invoke(main, ["--database-url", url, "cases", "list"])
+    assert before.exit_code == 1 and "onething db upgrade" in before.stderr
+    result = CliRunner().invoke(main, ["--database-url", url, "db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("database at revision ")
+    after = CliRunner().invoke(main, ["--database-url", url, "cases", "list"])
+    assert after.exit_code == 0 and "0 of 0 cases" in after.stdout
+
+
+def test_worker_once_runs_what_is_due(runner):
+    result = runner("worker", "--once")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == "ran 0 jobs"
+
+
+def test_serve_runs_the_app_with_a_worker_thread(runner, monkeypatch):
+    from web.commands import running
+
+    seen: dict[str, Any] = {}
+
+    def fake_run_simple(host: str, port: int, app: Any, **options: Any) -> None:
+        seen.update(host=host, port=port, options=options,
+                    workers=[t.name for t in threading.enumerate()
+                             if t.name.startswith("worker-")])
+        seen["health"] = app.test_client().get("/healthz").status_code
+
+    monkeypatch.setattr(running, "run_simple", fake_run_simple)
+    result = runner("serve", "--port", "5077")
+    assert result.exit_code == 0, result.output
+    assert seen["port"] == 5077 and seen["options"]["threaded"] is True
+    assert seen["workers"] and seen["health"] == 200
+    seen.clear()
+    assert runner("serve", "--no-worker").exit_code == 0
+    assert seen["workers"] == []

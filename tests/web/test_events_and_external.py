@@ -1,0 +1,94 @@
+"""Messages, signals and external tasks over HTTP."""
+
+from __future__ import annotations
+
+import pytest
+
+from .support import DATA, assert_problem, upload
+
+
+@pytest.fixture
+def start(client, admin):
+    def start_case(process, **extra):
+        response = client.post("/api/v1/cases", headers=admin,
+                               json={"process": process, **extra})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()
+
+    return start_case
+
+
+def test_a_message_reaches_the_waiting_case(client, admin, start):
+    upload(client, admin, DATA / "payment.bpmn")
+    case = start("fee_payment", business_key="shop-1")
+    assert case["waiting_on"][0]["kind"] == "message"
+    response = client.post("/api/v1/messages", headers=admin,
+                           json={"name": "fee_paid", "payload": {"amount": 20},
+                                 "business_key": "shop-1"})
+    assert response.status_code == 200, response.get_json()
+    assert [(c["id"], c["status"]) for c in response.get_json()["cases"]] == \
+        [(case["id"], "completed")]
+
+
+def test_a_message_nobody_waits_for_is_404(client, admin):
+    assert_problem(client.post("/api/v1/messages", headers=admin, json={"name": "fee_paid"}), 404)
+
+
+def test_a_message_for_several_cases_needs_all(client, admin, start):
+    upload(client, admin, DATA / "payment.bpmn")
+    start("fee_payment")
+    start("fee_payment")
+    assert_problem(client.post("/api/v1/messages", headers=admin, json={"name": "fee_paid"}), 409)
+    both = client.post("/api/v1/messages", headers=admin, json={"name": "fee_paid", "all": True})
+    assert len(both.get_json()["cases"]) == 2
+
+
+def test_message_fields_are_checked(client, admin):
+    response = client.post("/api/v1/messages", headers=admin,
+                           json={"name": "", "payload": "x", "all": "yes"})
+    fields = {f["path"] for f in assert_problem(response, 422)["fields"]}
+    assert fields == {"name", "payload", "all"}
+
+
+def test_a_signal_nobody_waits_for_reaches_no_case(client, admin):
+    response = client.post("/api/v1/signals", headers=admin, json={"name": "withdraw"})
+    assert response.status_code == 200 and response.get_json() == {"cases": []}
+
+
+def test_external_task_fetch_lock_fail_and_complete(client, admin, start):
+    upload(client, admin, DATA / "stamp.bpmn")
+    case = start("stamp")
+    fetch = {"workerId": "sealer-1", "topics": ["seal"], "maxTasks": 5, "lockDuration": 30000}
+    locked = client.post("/api/v1/external-tasks/fetch-and-lock", headers=admin, json=fetch)
+    assert locked.status_code == 200, locked.get_json()
+    [task] = locked.get_json()
+    assert task["topic"] == "seal" and task["case_id"] == case["id"]
+    other = {**fetch, "workerId": "sealer-2", "topics": [{"topicName": "seal"}]}
+    assert client.post("/api/v1/external-tasks/fetch-and-lock", headers=admin,
+                       json=other).get_json() == []
+
+    url = f"/api/v1/external-tasks/{task['id']}"
+    assert_problem(client.post(f"{url}/complete", headers=admin,
+                               json={"workerId": "sealer-2"}), 409)
+    failed = client.post(f"{url}/failure", headers=admin,
+                         json={"workerId": "sealer-1", "errorMessage": "seal service down",
+                               "retries": 2, "retryTimeout": 0})
+    assert failed.status_code == 200, failed.get_json()
+    again = client.post("/api/v1/external-tasks/fetch-and-lock", headers=admin, json=other)
+    assert [t["id"] for t in again.get_json()] == [task["id"]]
+    done = client.post(f"{url}/complete", headers=admin,
+                       json={"workerId": "sealer-2", "variables": {"seal_id": "S-1"}})
+    assert done.status_code == 200, done.get_json()
+    assert done.get_json()["case"]["status"] == "completed"
+
+
+def test_external_task_requests_are_checked(client, admin):
+    response = client.post("/api/v1/external-tasks/fetch-and-lock", headers=admin,
+                           json={"topics": "seal", "maxTasks": 0})
+    fields = {f["path"] for f in assert_problem(response, 422)["fields"]}
+    assert fields == {"workerId", "topics", "maxTasks"}
+    bad_topic = client.post("/api/v1/external-tasks/fetch-and-lock", headers=admin,
+                            json={"workerId": "w", "topics": [{"lockDuration": 5}]})
+    assert assert_problem(bad_topic, 422)["fields"][0]["path"] == "topics/0"
+    assert_problem(client.post("/api/v1/external-tasks/nope/complete", headers=admin,
+                               json={"workerId": "w"}), 404)
