@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run demo serve worker test test-pg bench lint typecheck clean
+.PHONY: install run demo serve worker test test-pg soak bench lint typecheck clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -32,6 +32,9 @@ test: install
 
 test-pg: install
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q -p no:cacheprovider
+
+soak: install
+	ONETHING_SOAK_ROUNDS=2000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/long_cases tests/engine/test_long_case.py
 
 bench: install
 	$(BIN)/python -m tests.perf.bench_engine

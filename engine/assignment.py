@@ -19,7 +19,7 @@ _EL = re.compile(r"^[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
 
 def element_meta(bundle: CompiledBundle, task: Any) -> ElementMeta | None:
     """Metadata of the BPMN element behind TASK, looked up by process and element id."""
-    name = task.task_spec.name
+    name = element_id(task.task_spec)
     meta = bundle.elements.get(f"{task.workflow.spec.name}:{name}")
     if meta is not None:
         return meta
@@ -28,6 +28,11 @@ def element_meta(bundle: CompiledBundle, task: Any) -> ElementMeta | None:
         if key.endswith(suffix):
             return candidate
     return None
+
+
+def element_id(spec: Any) -> str:
+    """The BPMN id of a task spec (a multi-instance child is named 'x [child]')."""
+    return str(getattr(spec, "bpmn_id", None) or spec.name)
 
 
 def resolve(value: str | None, data: dict[str, Any]) -> str | None:
@@ -85,7 +90,7 @@ def new_work_item(case: Case, task: Any, bundle: CompiledBundle, now: datetime) 
     if not groups and not users and not assignee and spec.lane:
         groups = [spec.lane]
     item = WorkItem(
-        id=str(task.id), case_id=case.id, kind=kind, element_id=spec.name,
+        id=str(task.id), case_id=case.id, kind=kind, element_id=element_id(spec),
         process_id=task.workflow.spec.name, title=spec.bpmn_name or spec.name,
         lane=spec.lane, documentation=getattr(spec, "documentation", None),
         form_schema=form_schema, form_ui_schema=form_ui, state="open", assignee=assignee,

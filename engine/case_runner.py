@@ -13,6 +13,7 @@ from SpiffWorkflow.util.task import TaskState
 
 from . import clock, persistence, sync
 from .errors import NotFound, ScriptLimitExceeded
+from .long_case import check_depth
 from .models import Case
 from .persistence import LiveCase
 from .runtime import Engine, spec_of
@@ -61,7 +62,14 @@ def run_steps(rt: Engine, case: Case, live: LiveCase, *, refresh_timers: bool = 
         if refresh_timers:
             workflow.refresh_timers()
         workflow.do_engine_steps(will_complete_task=will_complete)
-        check_size(rt, workflow)
+        # do_engine_steps refreshes timers last, so a timer it finds due (or a cycle
+        # it just finished) is only READY; run until nothing more is ready to run
+        for _ in range(100):
+            if not _pending_engine_work(workflow):
+                break
+            workflow.refresh_timers()
+            workflow.do_engine_steps(will_complete_task=will_complete)
+        check_depth(workflow, rt.limits.tasks_per_case)
     except (SpiffWorkflowException, ScriptLimitExceeded) as err:
         mark_error(case, live, err)
     except Exception as err:  # noqa: BLE001 - a model must never take the worker down
@@ -69,12 +77,11 @@ def run_steps(rt: Engine, case: Case, live: LiveCase, *, refresh_timers: bool = 
         mark_error(case, live, err)
 
 
-def check_size(rt: Engine, workflow: Any) -> None:
-    total = len(workflow.tasks) + sum(len(sp.tasks) for sp in workflow.subprocesses.values())
-    if total > rt.limits.tasks_per_case:
-        raise ScriptLimitExceeded(
-            f"case has {total} tasks, over the limit of {rt.limits.tasks_per_case}: "
-            "stopped so it cannot degrade the server")
+def _pending_engine_work(workflow: Any) -> bool:
+    if workflow.get_next_task(state=TaskState.READY, manual=False) is not None:
+        return True
+    return any(t.internal_data.get("event_fired") and t.has_state(TaskState.WAITING)
+               for t in workflow.event_manager.tasks.values())
 
 
 def mark_error(case: Case, live: LiveCase, err: BaseException) -> None:
@@ -139,6 +146,7 @@ def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
     bundle = rt.specs.get(session, case.deployment_id)
     sync.work_items(session, case, live, bundle, now)
     sync.waits(session, case, live, now)
+    sync.thrown_events(session, case, workflow, now)
     case.version += 1
     case.updated_at = now
     live.version = case.version

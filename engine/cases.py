@@ -12,11 +12,12 @@ from sqlalchemy.orm import Session
 
 from SpiffWorkflow.util.task import TaskState
 
-from . import audit, clock, deployments
+from . import audit, clock, deployments, permissions
 from .actors import Actor
 from .case_numbers import next_number
 from .case_runner import lock_case, open_live, run_steps, store
-from .errors import Conflict, Forbidden, InvalidInput, NotFound
+from .errors import Conflict, NotFound
+from .forms import check_data
 from .models import Case, Job, Subscription, WorkItem
 from .persistence import LiveCase
 from .runtime import Engine, spec_of
@@ -29,8 +30,8 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
                actor: Actor, business_key: str | None = None, version: int | None = None,
                title: str | None = None) -> Case:
     """Start a case of a bundle (or process id) with DATA and run it until it waits."""
-    if data is not None and not isinstance(data, dict):
-        raise InvalidInput("case data must be a JSON object")
+    if data is not None:
+        check_data(data, "case data")
     dep, process_id = deployments.find_start(session, key, version)
     bundle = rt.specs.get(session, dep.id)
     spec, subs = spec_of(bundle, process_id)
@@ -72,8 +73,10 @@ def _audit_outcome(session: Session, case: Case) -> None:
 def get_case(session: Session, case_ref: int | str) -> Case:
     """A case by id or by its human number."""
     case: Case | None
-    if isinstance(case_ref, int) or str(case_ref).isdigit():
-        case = session.get(Case, int(case_ref))
+    text = str(case_ref)
+    if isinstance(case_ref, int) or (text.isascii() and text.isdigit()):
+        number = int(case_ref)
+        case = session.get(Case, number) if 0 < number < 2**63 else None
     else:
         case = session.scalar(select(Case).where(Case.number == str(case_ref)))
     if case is None:
@@ -82,9 +85,9 @@ def get_case(session: Session, case_ref: int | str) -> Case:
 
 
 def advance(rt: Engine, session: Session, case_id: int, actor: Actor, action: str,
-            change: Any, **detail: Any) -> Case:
+            change: Any, *, locked: Case | None = None, **detail: Any) -> Case:
     """Lock the case, apply CHANGE(live) to its workflow, run and store: one command."""
-    case = lock_case(session, case_id)
+    case = locked if locked is not None else lock_case(session, case_id)
     live = open_live(rt, session, case)
     before = {"status": case.status}
     change(live, case)
@@ -100,8 +103,8 @@ def advance(rt: Engine, session: Session, case_id: int, actor: Actor, action: st
 def cancel_case(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
                 reason: str = "") -> Case:
     case = get_case(session, case_ref)
-    if not actor.is_admin and case.started_by != actor.label:
-        raise Forbidden("only an administrator or the person who started a case can cancel it")
+    if case.started_by != actor.label:
+        permissions.require(actor, permissions.OPERATORS, "cancel a case someone else started")
     if case.status in ("completed", "cancelled"):
         raise Conflict(f"case {case.number} has already ended ({case.status})")
     return advance(rt, session, case.id, actor, "case.cancelled",
@@ -112,10 +115,11 @@ def retry_case(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
                data: dict[str, Any] | None = None) -> Case:
     """Run a stopped case again from its failed task, optionally with corrected data."""
     case = get_case(session, case_ref)
+    permissions.require(actor, permissions.OPERATORS, "retry a stopped case")
     if case.status != "error":
         raise Conflict(f"case {case.number} is not stopped by an error")
-    if data is not None and not isinstance(data, dict):
-        raise InvalidInput("data must be a JSON object")
+    if data is not None:
+        check_data(data, "data")
     task_id = case.error_task_id
 
     def again(live: LiveCase, locked: Case) -> None:
@@ -167,8 +171,14 @@ def as_dict(session: Session, case: Case, *, full: bool = False) -> dict[str, An
 
 
 def list_cases(session: Session, *, status: str | None = None, bundle: str | None = None,
-               limit: int = 50, offset: int = 0) -> tuple[list[Case], int]:
+               limit: int = 50, offset: int = 0,
+               actor: Actor | None = None) -> tuple[list[Case], int]:
+    """Cases newest first; with ACTOR, only those the actor may see."""
     query = select(Case)
+    if actor is not None:
+        condition = permissions.visible_cases(actor)
+        if condition is not None:
+            query = query.where(condition)
     if status:
         query = query.where(Case.status == status)
     if bundle:

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock
+from . import audit, clock, permissions
 from .actors import Actor
 from .diagrams import compile_bundle
 from .errors import InvalidInput, NotFound, TooLarge
@@ -64,6 +64,9 @@ def read_paths(paths: list[Path]) -> dict[str, bytes]:
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and child.name.lower().endswith(ACCEPTED_SUFFIXES):
+                    if child.name in files:
+                        raise InvalidInput(f"{child}: another file in the bundle is also "
+                                           f"named '{child.name}'")
                     files[child.name] = child.read_bytes()
         elif path.is_file():
             files[path.name] = path.read_bytes()
@@ -75,6 +78,7 @@ def read_paths(paths: list[Path]) -> dict[str, bytes]:
 def deploy(session: Session, files: Mapping[str, bytes], *, actor: Actor,
            bundle_key: str | None = None) -> DeployResult:
     """Validate and store FILES as a new version, or return the identical one already stored."""
+    permissions.require(actor, permissions.DESIGNERS, "deploy bundles")
     check_files(files)
     bundle = compile_bundle(files)
     key = bundle_key or bundle.process_ids[0]

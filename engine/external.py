@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock
+from . import audit, clock, permissions
+from .case_runner import lock_case
 from .actors import Actor
 from .errors import Conflict, InvalidInput
 from .models import Case, WorkItem
@@ -17,9 +18,10 @@ from .work_items import complete as complete_item
 from .work_items import get
 
 
-def fetch_and_lock(session: Session, worker_id: str, topics: list[str], *,
+def fetch_and_lock(session: Session, worker_id: str, topics: list[str], *, actor: Actor,
                    max_tasks: int = 10, lock_seconds: int = 60) -> list[dict[str, Any]]:
     """Lock up to MAX_TASKS open external items of TOPICS for WORKER_ID; return their data."""
+    permissions.require(actor, permissions.INTEGRATIONS, "work external tasks")
     if not worker_id or not topics:
         raise InvalidInput("give a workerId and at least one topic")
     now = clock.now()
@@ -53,6 +55,7 @@ def _locked_by(item: WorkItem, worker_id: str) -> None:
 
 def complete(rt: Engine, session: Session, item_id: str, worker_id: str,
              variables: dict[str, Any] | None, actor: Actor) -> Case:
+    permissions.require(actor, permissions.INTEGRATIONS, "work external tasks")
     item = get(session, item_id)
     _locked_by(item, worker_id)
     return complete_item(rt, session, item_id, variables or {}, actor,
@@ -62,6 +65,7 @@ def complete(rt: Engine, session: Session, item_id: str, worker_id: str,
 def fail(session: Session, item_id: str, worker_id: str, message: str, *, retries: int,
          retry_timeout_ms: int, actor: Actor) -> WorkItem:
     """Record a failure; with retries left the item is fetchable again after the timeout."""
+    permissions.require(actor, permissions.INTEGRATIONS, "work external tasks")
     item = get(session, item_id)
     _locked_by(item, worker_id)
     item.last_error = (message or "failed")[:4000]
@@ -71,8 +75,13 @@ def fail(session: Session, item_id: str, worker_id: str, message: str, *, retrie
     audit.record(session, actor, "external.failed", case_id=item.case_id, task_id=item.id,
                  element_id=item.element_id, message=item.last_error, retries=retries)
     if item.retries_left == 0:
-        case = session.get(Case, item.case_id)
-        if case is not None:
-            case.error_message = f"external task '{item.title}' failed: {item.last_error}"
-            case.error_element = item.element_id
+        # out of retries: an incident on the case, until an operator retries it
+        case = lock_case(session, item.case_id)
+        case.status = "error"
+        case.error_message = f"external task '{item.title}' failed: {item.last_error}"
+        case.error_element = item.element_id
+        case.error_task_id = item.id
+        audit.record(session, actor, "case.error", case_id=case.id, task_id=item.id,
+                     element_id=item.element_id, after={"status": "error"},
+                     message=case.error_message)
     return item

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from jsonschema import Draft202012Validator, validators
@@ -23,14 +24,49 @@ def schema_for(bundle: CompiledBundle, ref: str | None) -> dict[str, Any] | None
     return bundle.forms.get(ref)
 
 
+_VALIDATORS: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    # schemas live as long as their compiled bundle; keep the schema so its id stays valid
+    cached = _VALIDATORS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    cls = validators.validator_for(schema, default=Draft202012Validator)
+    validator = cls(schema)
+    if len(_VALIDATORS) > 1000:
+        _VALIDATORS.clear()
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
+MAX_DEPTH = 32
+MAX_DATA_BYTES = 1_000_000
+
+
+def check_data(data: Any, what: str = "data") -> None:
+    """Refuse data that is not a JSON object, nests too deep or is too large."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{what} must be a JSON object")
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidInput(f"{what} nests deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    if len(json.dumps(data, default=str)) > MAX_DATA_BYTES:
+        raise InvalidInput(f"{what} is larger than {MAX_DATA_BYTES} bytes")
+
+
 def validate(schema: dict[str, Any] | None, data: Any) -> None:
     """Raise InvalidInput naming every field that does not satisfy SCHEMA."""
-    if not isinstance(data, dict):
-        raise InvalidInput("task data must be a JSON object")
+    check_data(data, "task data")
     if schema is None:
         return
-    cls = validators.validator_for(schema, default=Draft202012Validator)
-    errors = sorted(cls(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
     if not errors:
         return
     fields = []

@@ -11,7 +11,9 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.bpmn import BpmnEvent
 from SpiffWorkflow.util.task import TaskState
 
-from .actors import Actor
+from . import permissions
+from .actors import SYSTEM, Actor
+from .forms import check_data
 from .cases import advance
 from .errors import Conflict, InvalidInput, NotFound
 from .models import Case, Subscription
@@ -27,10 +29,11 @@ def send_message(rt: Engine, session: Session, name: str, *, actor: Actor,
                  correlation: dict[str, Any] | None = None, payload: Any = None,
                  business_key: str | None = None, all_matching: bool = False) -> list[Case]:
     """Deliver message NAME to the one waiting case it correlates with (or all, if asked)."""
+    permissions.require(actor, permissions.INTEGRATIONS, "send messages")
     if not name:
         raise InvalidInput("a message needs a name")
-    if payload is not None and not isinstance(payload, dict):
-        raise InvalidInput("a message payload must be a JSON object")
+    if payload is not None:
+        check_data(payload, "a message payload")
     correlation = correlation or {}
     query = select(Subscription).where(Subscription.kind == "message",
                                        Subscription.name == name)
@@ -46,7 +49,11 @@ def send_message(rt: Engine, session: Session, name: str, *, actor: Actor,
         raise Conflict(f"{len(case_ids)} cases wait for message '{name}'; give a correlation "
                        "or business key that picks one, or ask to deliver to all")
     body = copy.deepcopy(payload or {})
+    return [advance(rt, session, cid, actor, "message.received", _deliverer(name, body),
+                    message=name, correlation=correlation, payload=body) for cid in case_ids]
 
+
+def _deliverer(name: str, body: dict[str, Any]) -> Any:
     def deliver(live: LiveCase, _case: Case) -> None:
         wf = live.workflow
         waiting = [t for t in wf.event_manager.tasks.values()
@@ -57,18 +64,43 @@ def send_message(rt: Engine, session: Session, name: str, *, actor: Actor,
         ed = waiting[0].task_spec.event_definition
         corr = ed.calculate_correlations(wf.script_engine, ed.correlation_properties, body)
         wf.send_event(BpmnEvent(ed, payload=body, correlations=corr))
+    return deliver
 
-    return [advance(rt, session, cid, actor, "message.received", deliver, message=name,
-                    correlation=correlation, payload=body) for cid in case_ids]
+
+def route_thrown(rt: Engine, session: Session, job: Any) -> None:
+    """Deliver a message or signal one case threw to the other cases waiting for it."""
+    event = job.payload
+    name, body, source = event["name"], event.get("payload") or {}, event.get("source_case")
+    if event["kind"] == "signal":
+        send_signal(rt, session, name, actor=SYSTEM, payload=body, exclude=source)
+        return
+    given = event.get("correlation") or {}
+    for sub in session.scalars(select(Subscription).where(
+            Subscription.kind == "message", Subscription.name == name,
+            Subscription.case_id != source).order_by(Subscription.case_id)):
+        # a waiting case with no correlation value yet takes the first message
+        if any(str(sub.correlation[k]) != str(v) for k, v in given.items()
+               if k in sub.correlation):
+            continue
+        advance(rt, session, sub.case_id, SYSTEM, "message.received",
+                _deliverer(name, body), message=name, correlation=given,
+                from_case=source)
+        return
 
 
 def send_signal(rt: Engine, session: Session, name: str, *, actor: Actor,
-                payload: Any = None) -> list[Case]:
+                payload: Any = None, exclude: int | None = None) -> list[Case]:
     """Broadcast signal NAME to every case waiting for it."""
     from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 
+    permissions.require(actor, permissions.INTEGRATIONS, "send signals")
+    if not name:
+        raise InvalidInput("a signal needs a name")
+    if payload is not None:
+        check_data(payload, "a signal payload")
     case_ids = sorted(set(session.scalars(select(Subscription.case_id).where(
-        Subscription.kind == "signal", Subscription.name == name))))
+        Subscription.kind == "signal", Subscription.name == name,
+        Subscription.case_id != (exclude or 0)))))
     body = copy.deepcopy(payload or {})
 
     def deliver(live: LiveCase, _case: Case) -> None:

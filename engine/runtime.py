@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from . import clock, spiff_patches
 from .diagrams import CompiledBundle, compile_bundle
 from .errors import NotFound
+from .long_case import MAX_TASKS
 from .models import Deployment, DeploymentFile
 from .persistence import LiveCase, WorkflowCache
 from .ports import ServicePort
@@ -29,8 +30,8 @@ class Limits:
 
     # engine steps (tasks run by the engine) in one command
     steps_per_command: int = 10_000
-    # tasks in one case's tree; see docs on long cases
-    tasks_per_case: int = 60_000
+    # tasks in one case's tree (engine/long_case.py explains the bound)
+    tasks_per_case: int = MAX_TASKS
 
 
 class SpecCache:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+import json
 from typing import Any
 
 from sqlalchemy import delete, select, update
@@ -13,6 +14,7 @@ from SpiffWorkflow.util.task import TaskState
 from . import assignment
 from .diagrams import CompiledBundle
 from .models import Case, Job, Subscription, WorkItem
+from .serialization import dumps
 
 
 def ready_manual_tasks(live: Any) -> list[Any]:
@@ -31,15 +33,16 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
     if gone:
         session.execute(update(WorkItem).where(WorkItem.id.in_(gone))
                         .values(state="cancelled", completed_at=now))
-    for task_id, task in ready.items():
-        if task_id in open_ids:
-            continue
-        item = session.get(WorkItem, task_id)
+    fresh = [tid for tid in ready if tid not in open_ids]
+    # a task back to READY (e.g. reset) keeps its id: reopen its old work item
+    known = {w.id: w for w in session.scalars(
+        select(WorkItem).where(WorkItem.id.in_(fresh)))} if fresh else {}
+    for task_id in fresh:
+        item = known.get(task_id)
         if item is not None:
-            # the same task back to READY (e.g. reset): reopen it
             item.state, item.completed_at, item.completed_by = "open", None, None
-            continue
-        session.add(assignment.new_work_item(case, task, bundle, now))
+        else:
+            session.add(assignment.new_work_item(case, ready[task_id], bundle, now))
 
 
 def waits(session: Session, case: Case, live: Any, now: datetime) -> None:
@@ -111,3 +114,19 @@ def _sync_timer_jobs(session: Session, case: Case, timers: dict[tuple[str, datet
             session.add(Job(kind="timer", case_id=case.id, key=task_id, due_at=due,
                             status="pending", payload={}, created_at=now))
     case.next_timer_at = min((due for _, due in timers), default=None)
+
+
+def thrown_events(session: Session, case: Case, workflow: Any, now: datetime) -> None:
+    """Queue messages and signals this case threw that nothing inside it caught."""
+    for event in workflow.get_events():
+        ed = event.event_definition
+        kind = "signal" if "Signal" in type(ed).__name__ else "message"
+        flat: dict[str, Any] = {}
+        for props in (event.correlations or {}).values():
+            if isinstance(props, dict):
+                flat.update(props)
+        payload = {"kind": kind, "name": ed.name, "source_case": case.id,
+                   "payload": json.loads(dumps(event.payload or {})),
+                   "correlation": json.loads(dumps(flat))}
+        session.add(Job(kind="deliver", case_id=None, key=f"{kind}:{ed.name}", due_at=now,
+                        status="pending", payload=payload, created_at=now))

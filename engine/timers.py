@@ -14,6 +14,7 @@ from . import audit, clock
 from .case_runner import lock_case, open_live, run_steps, store
 from .models import Job
 from .runtime import Engine
+from .sync import timer_due
 
 log = logging.getLogger(__name__)
 
@@ -35,11 +36,11 @@ def fire_timer(rt: Engine, session: Session, job: Job) -> None:
         return
     run_steps(rt, case, live, refresh_timers=True)
     store(rt, session, case, live)
-    fired = task is None or not task.has_state(TaskState.WAITING)
-    if not fired:
+    if task is not None and task.has_state(TaskState.WAITING) and timer_due(task) == job.due_at:
+        # SpiffWorkflow compares with '<': at the exact due instant it has not fired yet
         job.status = "pending"
         job.locked_by = None
-        job.due_at = clock.now() + timedelta(milliseconds=200)
+        job.due_at = job.due_at + timedelta(milliseconds=50)
         return
     audit.record(session, "engine", "timer.fired", case_id=case.id, task_id=job.key,
                  element_id=task.task_spec.name if task is not None else None,
@@ -47,4 +48,7 @@ def fire_timer(rt: Engine, session: Session, job: Job) -> None:
 
 
 def handlers(rt: Engine) -> dict[str, object]:
-    return {"timer": lambda session, job: fire_timer(rt, session, job)}
+    from .messages import route_thrown  # messages builds on cases, which builds on this
+
+    return {"timer": lambda session, job: fire_timer(rt, session, job),
+            "deliver": lambda session, job: route_thrown(rt, session, job)}

@@ -90,8 +90,8 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
     from .cases import advance  # cases imports this module for as_dict
 
     item = get(session, item_id)
-    lock_case(session, item.case_id)
-    session.refresh(item)
+    case = lock_case(session, item.case_id)
+    session.refresh(item, ["state", "assignee", "completed_by", "lock_owner"])
     if item.state != "open":
         raise TaskNotReady(f"task '{item.title}' is already {item.state}"
                            + (f" by {item.completed_by}" if item.completed_by else ""))
@@ -100,7 +100,7 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
             raise Conflict("external work is completed through the external-task API")
         if not may_work_on(item, actor):
             raise Forbidden(f"{actor.username} may not complete this task")
-    bundle = rt.specs.get(session, session.get(Case, item.case_id).deployment_id)
+    bundle = rt.specs.get(session, case.deployment_id)
     forms.validate(forms.schema_for(bundle, item.form_schema), data)
 
     def finish(live: Any, _case: Case) -> None:
@@ -116,10 +116,9 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
         item.lock_owner = None
 
     before = {"state": "open", "assignee": item.assignee}
-    case = advance(rt, session, item.case_id, actor, "task.completed", finish,
+    return advance(rt, session, item.case_id, actor, "task.completed", finish,
                    task_id=item.id, element_id=item.element_id, data=data,
-                   task_before=before)
-    return case
+                   task_before=before, locked=case)
 
 
 def inbox(session: Session, actor: Actor, *, tab: str = "all", limit: int = 50,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import click
@@ -13,11 +14,14 @@ from web.app import configure_logging
 from web.commands import bundles, cases, people, running
 from web.commands.state import CliState
 
+log = logging.getLogger(__name__)
+
 
 class OnethingGroup(click.Group):
     """A group that turns engine and database errors into one line on stderr and exit 1."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        """Run the command; print engine errors as one line and exit 1."""
         try:
             return super().invoke(ctx)
         except DiagramInvalid as err:
@@ -29,6 +33,12 @@ class OnethingGroup(click.Group):
             # the driver's own message, without SQL and parameters
             reason = str(getattr(err, "orig", None) or err).strip().splitlines()[0]
             click.echo(f"error: database: {reason}", err=True)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except Exception as err:  # noqa: BLE001 - a bug still gets one line, details in the log
+            log.debug("unexpected error", exc_info=True)
+            click.echo(f"error: unexpected {err.__class__.__name__}: {err} "
+                       "(run with --log-level debug for the traceback)", err=True)
         ctx.exit(1)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from flask import g
+from flask import g, request
 from sqlalchemy.orm import Session
 
 from engine.actors import Actor
@@ -17,11 +17,13 @@ from web.app import onething
 @contextmanager
 def transaction() -> Iterator[Session]:
     """One request, one unit of work: commit on success, roll back on any error."""
-    with unit_of_work(onething().factory) as session:
+    read_only = request.method in ("GET", "HEAD")
+    with unit_of_work(onething().factory, read_only=read_only) as session:
         yield session
 
 
 def engine() -> Engine:
+    """The app's shared onething engine."""
     return onething().rt
 
 

@@ -7,6 +7,8 @@ from typing import NamedTuple
 
 
 class DemoAccount(NamedTuple):
+    """One demo login: name, password, groups, admin flag."""
+
     username: str
     password: str
     groups: tuple[str, ...] = ()

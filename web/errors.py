@@ -6,7 +6,7 @@ import logging
 import re
 from typing import Any
 
-from flask import Flask, Response, json, request
+from flask import Flask, Response, current_app, json, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
@@ -56,7 +56,9 @@ def http_error(err: HTTPException) -> Response:
         headers["Allow"] = ", ".join(sorted(err.valid_methods))
     detail = err.description or err.name
     if status == 413:
-        detail = "the request body is larger than this server accepts"
+        limit = current_app.config.get("MAX_CONTENT_LENGTH")
+        detail = (f"the request body is larger than the {limit}-byte limit" if limit
+                  else "the request body is larger than this server accepts")
     return problem(status, err.name, detail, headers=headers)
 
 

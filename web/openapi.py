@@ -69,7 +69,8 @@ def _query(name: str, description: str, schema: dict[str, Any]) -> dict[str, Any
 
 PAGING = [_query("limit", "page size", {"type": "integer", "minimum": 1, "maximum": 200,
                                         "default": 50}),
-          _query("offset", "rows to skip", {"type": "integer", "minimum": 0, "default": 0})]
+          _query("offset", "rows to skip", {"type": "integer", "minimum": 0,
+                                            "maximum": 10**9, "default": 0})]
 CASE_REF = _path("case_ref", "case id or case number (LL-2026-000123)")
 TASK_ID = _path("item_id", "work item (task) id")
 DEP_ID = _path("deployment_id", "deployment id", {"type": "integer"})

@@ -12,15 +12,18 @@ TIME = {"type": "string", "format": "date-time"}
 
 
 def nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    """SCHEMA or null."""
     return {"oneOf": [schema, {"type": "null"}]}
 
 
 def ref(name: str) -> dict[str, str]:
+    """A reference to a named component schema."""
     return {"$ref": f"#/components/schemas/{name}"}
 
 
 def obj(props: dict[str, Any], required: tuple[str, ...] = (), *, closed: bool = True,
         description: str | None = None) -> dict[str, Any]:
+    """An object schema with PROPS; closed unless told otherwise."""
     schema: dict[str, Any] = {"type": "object", "properties": props}
     if required:
         schema["required"] = list(required)
@@ -32,6 +35,7 @@ def obj(props: dict[str, Any], required: tuple[str, ...] = (), *, closed: bool =
 
 
 def page(item: str) -> dict[str, Any]:
+    """A page of ITEM objects with paging numbers."""
     return obj({"items": {"type": "array", "items": ref(item)}, "total": INT, "limit": INT,
                 "offset": INT}, ("items", "total", "limit", "offset"), closed=False)
 
@@ -96,7 +100,8 @@ SCHEMAS: dict[str, Any] = {
     "Case": CASE,
     "CasePage": page("Case"),
     "StartCase": obj({"process": STR, "data": OBJ, "business_key": STR,
-                      "version": {"type": "integer", "minimum": 1}, "title": STR},
+                      "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                      "title": STR},
                      ("process",)),
     "CancelCase": obj({"reason": STR}),
     "RetryCase": obj({"data": OBJ}),
@@ -109,6 +114,7 @@ SCHEMAS: dict[str, Any] = {
     "FetchAndLock": obj({"workerId": STR, "topics": {"type": "array", "items": TOPIC},
                          "maxTasks": {"type": "integer", "minimum": 1, "maximum": 100},
                          "lockDuration": {"type": "integer", "minimum": 1,
+                                          "maximum": 604_800_000,
                                           "description": "milliseconds"}},
                         ("workerId", "topics"), closed=False),
     "LockedTask": obj({"id": STR, "topic": STR, "case_id": INT, "element": STR,
@@ -116,8 +122,9 @@ SCHEMAS: dict[str, Any] = {
     "ExternalComplete": obj({"workerId": STR, "variables": OBJ}, ("workerId",),
                             closed=False),
     "ExternalFailure": obj({"workerId": STR, "errorMessage": STR,
-                            "retries": {"type": "integer", "minimum": 0},
+                            "retries": {"type": "integer", "minimum": 0, "maximum": 10_000},
                             "retryTimeout": {"type": "integer", "minimum": 0,
+                                             "maximum": 604_800_000,
                                              "description": "milliseconds"}},
                            ("workerId",), closed=False),
     "Health": obj({"status": {"const": "ok"}, "database": {"const": "ok"}},

@@ -13,6 +13,8 @@ log = logging.getLogger(__name__)
 
 
 class SchemaMissing(OnethingError):
+    """The database has no tables; a migration is needed."""
+
     status = 503
     title = "Database not initialised"
 

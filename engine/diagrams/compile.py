@@ -91,11 +91,30 @@ def compile_bundle(files: Mapping[str, bytes], *, refuse_unsafe: bool = False) -
     warnings = _sorted(order, [p for f in bundle.findings.values() for p in f.warnings])
     if problems:
         raise DiagramInvalid(problems)
+    for _, spec in all_specs:
+        _wire_loops(spec)
     log.info("compiled bundle with processes %s", process_ids)
     return CompiledBundle(
         files=dict(files), flavour=bundle_flavour(bundle.flavours), process_ids=process_ids,
         specs=specs, elements=dict(sorted(metas.items())), forms=bundle.forms,
         warnings=warnings)
+
+
+def _wire_loops(spec: Any) -> None:
+    """Connect each multi-instance task to its child's completion, as SpiffWorkflow does lazily.
+
+    SpiffWorkflow connects the child's completed_event to the loop's merge_child
+    only when it creates a child; a workflow restored from rows onto specs that
+    never created one would complete children without collecting their output.
+    """
+    for task_spec in spec.task_specs.values():
+        merge = getattr(task_spec, "merge_child", None)
+        child_name = getattr(task_spec, "task_spec", None)
+        if merge is None or not isinstance(child_name, str):
+            continue
+        child = spec.task_specs.get(child_name)
+        if child is not None and not child.completed_event.is_connected(merge):
+            child.completed_event.connect(merge)
 
 
 def _read(name: str, data: bytes, bundle: _Bundle, findings: Findings) -> None:

@@ -101,7 +101,9 @@ def collect(specs: Iterable[tuple[str, Any]], elements: Mapping[tuple[str, str],
             bpmn_id = getattr(task_spec, "bpmn_id", None)
             key = f"{process_id}:{bpmn_id}"
             element = elements.get((filename, bpmn_id or ""))
-            if bpmn_id is None or element is None or key in result:
+            # a multi-instance task is two specs; its extensions sit on the '[child]' one
+            is_child = task_spec.name.endswith(" [child]")
+            if bpmn_id is None or element is None or (key in result and not is_child):
                 continue
             result[key] = element_meta(process_id, task_spec, element, findings[filename])
             files_of[key] = filename

@@ -264,12 +264,12 @@ def test_parking_permit_waits_on_external_work_to_the_end(corpus: Path, drv: Dri
     waiting = [(w["kind"], w["element"], w["topic"]) for w in shown["work_items"]]
     assert waiting == [("external", "external_task_check_appeal", "CheckAppealTask")]
     with unit_of_work(drv.db) as s:
-        assert external.fetch_and_lock(s, "w1", ["NoSuchTopic"]) == []
-        got = external.fetch_and_lock(s, "w1", ["CheckAppealTask"])
+        assert external.fetch_and_lock(s, "w1", ["NoSuchTopic"], actor=ADMIN) == []
+        got = external.fetch_and_lock(s, "w1", ["CheckAppealTask"], actor=ADMIN)
     assert [(g["case_id"], g["element"]) for g in got] == [(cid, "external_task_check_appeal")]
     assert got[0]["variables"]["municipalityId"] == "2281"
     with unit_of_work(drv.db) as s:
-        assert external.fetch_and_lock(s, "w2", ["CheckAppealTask"]) == []  # locked by w1
+        assert external.fetch_and_lock(s, "w2", ["CheckAppealTask"], actor=ADMIN) == []  # locked by w1
 
     done: list[str] = []
     timer_rounds = 0
@@ -277,7 +277,7 @@ def test_parking_permit_waits_on_external_work_to_the_end(corpus: Path, drv: Dri
         assert len(done) <= len(PARKING_PATH), done
         with unit_of_work(drv.db) as s:
             # the first round completes the CheckAppealTask item fetched above
-            got = got or external.fetch_and_lock(s, "w1", topics, max_tasks=1)
+            got = got or external.fetch_and_lock(s, "w1", topics, max_tasks=1, actor=ADMIN)
         if not got:
             # nothing to fetch: the case waits on the execution phase's timer
             timers = timers_of(drv.sc().show(cid))

@@ -114,8 +114,9 @@ def test_cases_list_and_show(runner, client):
     assert "business   shop-9" in text and "case.started" in text
     assert runner("cases", "show", str(case["id"])).stdout == text
 
-    missing = runner("cases", "show", "424242")
-    assert missing.exit_code == 1 and missing.stderr.strip() == "error: case 424242 not found"
+    for ref in ("424242", "99999999999999999999"):
+        missing = runner("cases", "show", ref)
+        assert missing.exit_code == 1 and missing.stderr.strip() == f"error: case {ref} not found"
 
 
 def test_demo_deploys_bundles_and_accounts_idempotently(runner, tmp_path):

@@ -92,3 +92,17 @@ def test_external_task_requests_are_checked(client, admin):
     assert assert_problem(bad_topic, 422)["fields"][0]["path"] == "topics/0"
     assert_problem(client.post("/api/v1/external-tasks/nope/complete", headers=admin,
                                json={"workerId": "w"}), 404)
+
+
+def test_numbers_too_large_to_store_are_422(client, admin):
+    huge = 10**30
+    fetch = client.post("/api/v1/external-tasks/fetch-and-lock", headers=admin,
+                        json={"workerId": "w", "topics": ["seal"], "lockDuration": huge})
+    assert_problem(fetch, 422)
+    fail = client.post("/api/v1/external-tasks/x/failure", headers=admin,
+                       json={"workerId": "w", "retries": huge, "retryTimeout": huge})
+    fields = {f["path"] for f in assert_problem(fail, 422)["fields"]}
+    assert fields == {"retries", "retryTimeout"}
+    started = client.post("/api/v1/cases", headers=admin, json={"process": "p", "version": huge})
+    assert_problem(started, 422)
+    assert_problem(client.get(f"/api/v1/cases?offset={huge}", headers=admin), 422)

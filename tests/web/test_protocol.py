@@ -35,6 +35,19 @@ def test_malformed_json_is_400(client, admin):
     assert "not valid JSON" in assert_problem(response, 400)["detail"]
 
 
+def test_deeply_nested_json_is_400(client, admin):
+    response = client.post("/api/v1/cases", headers=admin, data="[" * 100_000,
+                           content_type="application/json")
+    assert "too deeply" in assert_problem(response, 400)["detail"]
+
+
+def test_data_nested_beyond_any_form_is_422(client, admin):
+    body = '{"process": "p", "data": {"x": ' + "[" * 500 + "]" * 500 + "}}"
+    response = client.post("/api/v1/cases", headers=admin, data=body,
+                           content_type="application/json")
+    assert "levels deep" in assert_problem(response, 422)["detail"]
+
+
 def test_a_body_that_is_not_json_is_415(client, admin):
     response = client.post("/api/v1/signals", headers=admin, data="name=x",
                            content_type="application/x-www-form-urlencoded")

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases
-from engine.errors import NotFound
+from engine import cases, permissions
+from web import refs
 from web.context import actor, engine, transaction
 
 from .validation import Fields, json_object, paging
@@ -15,14 +15,6 @@ from .validation import Fields, json_object, paging
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
 STATUSES = ("running", "completed", "cancelled", "error")
-MAX_ID = 2**63 - 1
-
-
-def ref(case_ref: str) -> str:
-    """Refuse ids no case can have before they reach (and overflow) the database driver."""
-    if case_ref.isdigit() and (not case_ref.isascii() or int(case_ref) > MAX_ID):
-        raise NotFound(f"case {case_ref} not found")
-    return case_ref
 
 
 @bp.post("")
@@ -32,7 +24,7 @@ def start() -> tuple[dict[str, Any], int, dict[str, str]]:
     key = body.text("process", required=True)
     data = body.mapping("data")
     business_key = body.text("business_key")
-    version = body.integer("version", minimum=1)
+    version = body.integer("version", minimum=1, maximum=2**31 - 1)
     title = body.text("title")
     body.done()
     assert key is not None  # done() raised otherwise
@@ -45,6 +37,7 @@ def start() -> tuple[dict[str, Any], int, dict[str, str]]:
 
 @bp.get("")
 def index() -> dict[str, Any]:
+    """List cases, newest first, filtered by status and bundle."""
     query = Fields(request.args, query=True)
     status = query.text("status", choices=STATUSES)
     bundle = query.text("bundle")
@@ -52,7 +45,7 @@ def index() -> dict[str, Any]:
     query.done(allow_unknown=True)
     with transaction() as session:
         rows, total = cases.list_cases(session, status=status, bundle=bundle, limit=limit,
-                                       offset=offset)
+                                       offset=offset, actor=actor())
         items = [cases.as_dict(session, c) for c in rows]
     return {"items": items, "total": total, "limit": limit, "offset": offset}
 
@@ -61,16 +54,19 @@ def index() -> dict[str, Any]:
 def show(case_ref: str) -> dict[str, Any]:
     """One case by id or number, with its work items, waits and audit trail."""
     with transaction() as session:
-        return cases.as_dict(session, cases.get_case(session, ref(case_ref)), full=True)
+        case = cases.get_case(session, refs.case_ref(case_ref))
+        permissions.check_visible(session, case, actor())
+        return cases.as_dict(session, case, full=True)
 
 
 @bp.post("/<case_ref>/cancel")
 def cancel(case_ref: str) -> dict[str, Any]:
+    """Cancel a running case (its starter or an administrator)."""
     body = Fields(json_object(optional=True))
     reason = body.text("reason", default="") or ""
     body.done()
     with transaction() as session:
-        case = cases.cancel_case(engine(), session, ref(case_ref), actor(), reason=reason)
+        case = cases.cancel_case(engine(), session, refs.case_ref(case_ref), actor(), reason=reason)
         return cases.as_dict(session, case, full=True)
 
 
@@ -81,5 +77,5 @@ def retry(case_ref: str) -> dict[str, Any]:
     data = body.mapping("data")
     body.done()
     with transaction() as session:
-        case = cases.retry_case(engine(), session, ref(case_ref), actor(), data=data)
+        case = cases.retry_case(engine(), session, refs.case_ref(case_ref), actor(), data=data)
         return cases.as_dict(session, case, full=True)

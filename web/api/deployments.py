@@ -64,6 +64,7 @@ def create() -> tuple[dict[str, Any], int, dict[str, str]]:
 
 @bp.get("")
 def index() -> dict[str, Any]:
+    """List deployed versions, optionally of one bundle."""
     query = Fields(request.args, query=True)
     bundle = query.text("bundle")
     limit, offset = paging(query)
@@ -82,6 +83,7 @@ def index() -> dict[str, Any]:
 
 @bp.get(f"/<{DEPLOYMENT_ID}>")
 def show(deployment_id: int) -> dict[str, Any]:
+    """One deployment with its files' names, hashes and sizes."""
     with transaction() as session:
         dep = _get(session, deployment_id)
         files = [{"name": f.name, "sha256": f.sha256, "size": len(f.content),

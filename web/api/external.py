@@ -15,6 +15,9 @@ from .validation import Fields, json_object
 bp = Blueprint("external", __name__, url_prefix="/external-tasks")
 
 DEFAULT_LOCK_MS = 60_000
+# bounds keep timestamps and integer columns from overflowing
+MAX_WAIT_MS = 7 * 24 * 3600 * 1000
+MAX_RETRIES = 10_000
 # Camunda clients send these too; they change nothing here
 _CLIENT_EXTRAS = ("usePriority", "asyncResponseTimeout", "sorting", "localVariables",
                   "errorDetails")
@@ -30,10 +33,11 @@ def _topics(raw: list[Any], default_ms: int) -> dict[int, list[str]]:
         if not isinstance(name, str) or not name:
             raise InvalidInput("each topic is a name or an object with a 'topicName'",
                                [FieldError(f"topics/{index}", "must name a topic")])
-        if not isinstance(lock_ms, int) or isinstance(lock_ms, bool) or lock_ms < 1:
-            raise InvalidInput("lockDuration is a positive number of milliseconds",
+        if not isinstance(lock_ms, int) or isinstance(lock_ms, bool) \
+                or not 1 <= lock_ms <= MAX_WAIT_MS:
+            raise InvalidInput(f"lockDuration is 1 to {MAX_WAIT_MS} milliseconds",
                                [FieldError(f"topics/{index}/lockDuration",
-                                           "must be a positive integer")])
+                                           f"must be 1 to {MAX_WAIT_MS}")])
         groups.setdefault(lock_ms, []).append(name)
     return groups
 
@@ -45,7 +49,8 @@ def fetch_and_lock() -> list[dict[str, Any]]:
     worker_id = body.text("workerId", required=True)
     raw_topics = body.items("topics", required=True)
     max_tasks = body.integer("maxTasks", default=10, minimum=1, maximum=100) or 10
-    lock_ms = body.integer("lockDuration", default=DEFAULT_LOCK_MS, minimum=1)
+    lock_ms = body.integer("lockDuration", default=DEFAULT_LOCK_MS, minimum=1,
+                           maximum=MAX_WAIT_MS)
     body.seen.update(_CLIENT_EXTRAS)
     body.done()
     assert worker_id is not None and raw_topics is not None  # done() raised otherwise
@@ -58,7 +63,7 @@ def fetch_and_lock() -> list[dict[str, Any]]:
             if len(locked) >= max_tasks:
                 break
             # round up so a sub-second lock does not become no lock at all
-            locked += external.fetch_and_lock(session, worker_id, names,
+            locked += external.fetch_and_lock(session, worker_id, names, actor=actor(),
                                               max_tasks=max_tasks - len(locked),
                                               lock_seconds=max(1, -(-ms // 1000)))
     return locked
@@ -85,8 +90,8 @@ def failure(item_id: str) -> dict[str, Any]:
     body = Fields(json_object())
     worker_id = body.text("workerId", required=True)
     message = body.text("errorMessage", default="") or ""
-    retries = body.integer("retries", default=0, minimum=0) or 0
-    retry_ms = body.integer("retryTimeout", default=0, minimum=0) or 0
+    retries = body.integer("retries", default=0, minimum=0, maximum=MAX_RETRIES) or 0
+    retry_ms = body.integer("retryTimeout", default=0, minimum=0, maximum=MAX_WAIT_MS) or 0
     body.seen.update(_CLIENT_EXTRAS)
     body.done()
     assert worker_id is not None  # done() raised otherwise

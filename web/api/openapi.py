@@ -13,4 +13,5 @@ bp = Blueprint("openapi", __name__)
 
 @bp.get("/api/openapi.json")
 def openapi_json() -> dict[str, Any]:
+    """Serve the OpenAPI 3.1 document."""
     return document()

@@ -40,6 +40,7 @@ def inbox() -> dict[str, Any]:
 
 @bp.get("/<item_id>")
 def show(item_id: str) -> dict[str, Any]:
+    """One task, to its candidates, assignee or completer."""
     with transaction() as session:
         item = work_items.get(session, item_id)
         if not may_see(item, actor()):
@@ -49,12 +50,14 @@ def show(item_id: str) -> dict[str, Any]:
 
 @bp.post("/<item_id>/claim")
 def claim(item_id: str) -> dict[str, Any]:
+    """Take a task so no one else works on it."""
     with transaction() as session:
         return work_items.as_dict(work_items.claim(session, item_id, actor()))
 
 
 @bp.post("/<item_id>/unclaim")
 def unclaim(item_id: str) -> dict[str, Any]:
+    """Give a claimed task back to its candidates."""
     with transaction() as session:
         return work_items.as_dict(work_items.unclaim(session, item_id, actor()))
 

@@ -10,6 +10,21 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from engine.errors import FieldError, InvalidInput
 
 _MISSING = object()
+MAX_OFFSET = 10**9
+# far beyond any form; deeper data makes the engine's copies and serialisers recurse too far
+MAX_DEPTH = 64
+
+
+def nesting_depth(value: Any) -> int:
+    """How deeply VALUE nests arrays and objects (without recursing itself)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if isinstance(node, dict | list):
+            deepest = max(deepest, depth)
+            children = node.values() if isinstance(node, dict) else node
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
 
 
 def json_object(*, optional: bool = False) -> dict[str, Any]:
@@ -25,6 +40,10 @@ def json_object(*, optional: bool = False) -> dict[str, Any]:
         body = request.get_json(force=True)
     except BadRequest:
         raise BadRequest("the request body is not valid JSON") from None
+    except RecursionError:
+        raise BadRequest("the request body nests JSON too deeply") from None
+    if nesting_depth(body) > MAX_DEPTH:
+        raise InvalidInput(f"the request body nests more than {MAX_DEPTH} levels deep")
     if not isinstance(body, dict):
         raise InvalidInput("the request body must be a JSON object",
                            [FieldError("(body)", "must be an object")])
@@ -55,6 +74,7 @@ class Fields:
 
     def text(self, name: str, *, required: bool = False, default: str | None = None,
              choices: tuple[str, ...] = ()) -> str | None:
+        """Read a string field, optionally one of CHOICES."""
         value = self._get(name, required)
         if value is _MISSING:
             return default
@@ -67,6 +87,7 @@ class Fields:
         return value
 
     def mapping(self, name: str, *, required: bool = False) -> dict[str, Any] | None:
+        """Read a JSON object field."""
         value = self._get(name, required)
         if value is _MISSING:
             return None
@@ -76,6 +97,7 @@ class Fields:
         return value
 
     def flag(self, name: str, *, default: bool = False) -> bool:
+        """Read a boolean field."""
         value = self._get(name, False)
         if value is _MISSING:
             return default
@@ -91,6 +113,7 @@ class Fields:
 
     def integer(self, name: str, *, default: int | None = None, minimum: int | None = None,
                 maximum: int | None = None, required: bool = False) -> int | None:
+        """Read an integer field within MINIMUM and MAXIMUM."""
         value = self._get(name, required)
         if value is _MISSING:
             return default
@@ -111,6 +134,7 @@ class Fields:
         return value
 
     def items(self, name: str, *, required: bool = False) -> list[Any] | None:
+        """Read a JSON array field."""
         value = self._get(name, required)
         if value is _MISSING:
             return None
@@ -133,5 +157,5 @@ class Fields:
 def paging(fields: Fields, *, limit: int = 50, most: int = 200) -> tuple[int, int]:
     """Read limit and offset from query FIELDS."""
     size = fields.integer("limit", default=limit, minimum=1, maximum=most)
-    start = fields.integer("offset", default=0, minimum=0)
+    start = fields.integer("offset", default=0, minimum=0, maximum=MAX_OFFSET)
     return size or limit, start or 0

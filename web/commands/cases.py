@@ -8,6 +8,7 @@ import click
 
 from engine import cases as engine_cases
 from engine.db import unit_of_work
+from web import refs
 
 from .state import CliState, pass_state
 
@@ -62,8 +63,8 @@ def _wait_line(wait: dict[str, Any]) -> str:
 def show_case(state: CliState, case_ref: str, history: int) -> None:
     """Show one case: status, error, work items, what it waits for, recent history."""
     with unit_of_work(state.factory()) as session:
-        case = engine_cases.as_dict(session, engine_cases.get_case(session, case_ref),
-                                    full=True)
+        found = engine_cases.get_case(session, refs.case_ref(case_ref))
+        case = engine_cases.as_dict(session, found, full=True)
     lines = [f"{case['number']} (id {case['id']}): {case['title']}",
              f"  status     {case['status']}",
              f"  bundle     {case['bundle']} / {case['process']} "

@@ -77,6 +77,7 @@ def run_worker(state: CliState, once: bool) -> None:
         return
 
     def stop(signum: int, _frame: FrameType | None) -> None:
+        """Ask the worker to stop after its current job."""
         log.info("worker: %s received, finishing the current job", signal.Signals(signum).name)
         worker.stop()
 

@@ -37,10 +37,12 @@ class CliState:
 
     @cached_property
     def db(self) -> SqlEngine:
+        """The SQLAlchemy engine for the database URL."""
         return make_engine(self.database_url)
 
     @cached_property
     def rt(self) -> Engine:
+        """The onething engine with the offline service connectors."""
         from adapters.services import default_services
 
         return Engine(services=default_services())
@@ -59,6 +61,7 @@ class CliState:
             configure_logging("INFO")
 
     def close(self) -> None:
+        """Release the database connections, if any were opened."""
         if "db" in self.__dict__:
             self.db.dispose()
 

@@ -1,0 +1,14 @@
+"""Check ids typed by people before they reach (and overflow) the database driver."""
+
+from __future__ import annotations
+
+from engine.errors import NotFound
+
+MAX_ID = 2**63 - 1
+
+
+def case_ref(value: str) -> str:
+    """VALUE as a case id or number; ids no case can have are a 404 right away."""
+    if value.isdigit() and (not value.isascii() or int(value) > MAX_ID):
+        raise NotFound(f"case {value} not found")
+    return value
