@@ -15,6 +15,7 @@ from . import clock, persistence, sync
 from .errors import NotFound, ScriptLimitExceeded
 from .long_case import check_depth
 from .models import Case
+from .ports import UnknownOperator
 from .persistence import LiveCase
 from .runtime import Engine, spec_of
 
@@ -91,6 +92,11 @@ def mark_error(case: Case, live: LiveCase, err: BaseException) -> None:
     case.error_message = message[:4000]
     case.error_element = task.task_spec.name if task is not None else _current_element(live)
     case.error_task_id = str(task.id) if task is not None else None
+    # an outside system that failed may work next time; a missing connector will not
+    cause = getattr(err, "exception", None) or err.__cause__
+    retries = getattr(task.task_spec, "retries", None) if task is not None else None
+    live.retry = (retries, getattr(task.task_spec, "retry_backoff_base", None)) \
+        if retries and not isinstance(cause, UnknownOperator) else None
     log.warning("case %s stopped with an error at %s", case.id, case.error_element)
 
 
@@ -147,6 +153,9 @@ def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
     sync.work_items(session, case, live, bundle, now)
     sync.waits(session, case, live, now)
     sync.thrown_events(session, case, workflow, now)
+    if case.status == "error" and live.retry is not None:
+        sync.schedule_retry(session, case, live.retry, now)
+        live.retry = None
     case.version += 1
     case.updated_at = now
     live.version = case.version

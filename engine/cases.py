@@ -120,6 +120,12 @@ def retry_case(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
         raise Conflict(f"case {case.number} is not stopped by an error")
     if data is not None:
         check_data(data, "data")
+    return run_again(rt, session, case, actor, data)
+
+
+def run_again(rt: Engine, session: Session, case: Case, actor: Actor,
+              data: dict[str, Any] | None = None) -> Case:
+    """Reset the failed task (with DATA merged in) and run the case on."""
     task_id = case.error_task_id
 
     def again(live: LiveCase, locked: Case) -> None:

@@ -48,6 +48,8 @@ class LiveCase:
     unfinished: dict[UUID, Any] = field(default_factory=dict)
     changes: change_tracking.Changes | None = None
     subprocess_ids: frozenset[Any] = frozenset()
+    # (retries, backoff base) of a service task that just failed, for store() to schedule
+    retry: tuple[int, int | None] | None = None
 
 
 def _workflows(workflow: Any) -> list[tuple[str, Any]]:

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 import json
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from SpiffWorkflow.util.task import TaskState
@@ -130,3 +130,17 @@ def thrown_events(session: Session, case: Case, workflow: Any, now: datetime) ->
                    "correlation": json.loads(dumps(flat))}
         session.add(Job(kind="deliver", case_id=None, key=f"{kind}:{ed.name}", due_at=now,
                         status="pending", payload=payload, created_at=now))
+
+
+def schedule_retry(session: Session, case: Case, retry: tuple[int, int | None],
+                   now: datetime) -> None:
+    """Queue another try of a failed service task, backing off, until its retries run out."""
+    retries, base = retry
+    key = case.error_task_id or ""
+    tried = session.scalar(select(func.count()).select_from(Job).where(
+        Job.case_id == case.id, Job.kind == "retry", Job.key == key)) or 0
+    if tried >= retries:
+        return
+    delay = timedelta(seconds=(base or 2) ** tried)
+    session.add(Job(kind="retry", case_id=case.id, key=key, due_at=now + delay,
+                    status="pending", payload={"attempt": tried + 1}, created_at=now))

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from SpiffWorkflow.util.task import TaskState
 
 from . import audit, clock
+from .actors import SYSTEM
 from .case_runner import lock_case, open_live, run_steps, store
 from .models import Job
 from .runtime import Engine
@@ -47,8 +48,20 @@ def fire_timer(rt: Engine, session: Session, job: Job) -> None:
                  due_at=job.due_at.isoformat())
 
 
+def retry_service(rt: Engine, session: Session, job: Job) -> None:
+    """Try a failed service task again, if the case still stops at it."""
+    from .cases import run_again  # cases builds on this module's neighbours
+
+    if job.case_id is None:
+        return
+    case = lock_case(session, job.case_id)
+    if case.status == "error" and case.error_task_id == job.key:
+        run_again(rt, session, case, SYSTEM)
+
+
 def handlers(rt: Engine) -> dict[str, object]:
     from .messages import route_thrown  # messages builds on cases, which builds on this
 
     return {"timer": lambda session, job: fire_timer(rt, session, job),
-            "deliver": lambda session, job: route_thrown(rt, session, job)}
+            "deliver": lambda session, job: route_thrown(rt, session, job),
+            "retry": lambda session, job: retry_service(rt, session, job)}
