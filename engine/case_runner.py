@@ -5,18 +5,17 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
-
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from . import clock, persistence, sync
 from .errors import NotFound, ScriptLimitExceeded
 from .long_case import check_depth
 from .models import Case
-from .ports import UnknownOperator
 from .persistence import LiveCase
+from .ports import UnknownOperator
 from .runtime import Engine, spec_of
 
 log = logging.getLogger(__name__)
@@ -94,8 +93,9 @@ def mark_error(case: Case, live: LiveCase, err: BaseException) -> None:
     case.error_task_id = str(task.id) if task is not None else None
     # an outside system that failed may work next time; a missing connector will not
     cause = getattr(err, "exception", None) or err.__cause__
-    retries = getattr(task.task_spec, "retries", None) if task is not None else None
-    live.retry = (retries, getattr(task.task_spec, "retry_backoff_base", None)) \
+    spec = task.task_spec if task is not None else None
+    retries = getattr(spec, "retries", None)
+    live.retry = (retries, getattr(spec, "retry_backoff_base", None)) \
         if retries and not isinstance(cause, UnknownOperator) else None
     log.warning("case %s stopped with an error at %s", case.id, case.error_element)
 

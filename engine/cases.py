@@ -7,10 +7,9 @@ import logging
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-
-from SpiffWorkflow.util.task import TaskState
 
 from . import audit, clock, deployments, permissions
 from .actors import Actor

@@ -46,7 +46,7 @@ def _note(task: Any) -> None:
 def track(workflow: Any) -> Changes:
     """Start recording changes on WORKFLOW (idempotent); return the record."""
     install()
-    changes = workflow.__dict__.get(_ATTR)
+    changes: Changes | None = workflow.__dict__.get(_ATTR)
     if changes is None:
         changes = Changes()
         setattr(workflow, _ATTR, changes)
@@ -72,6 +72,6 @@ def install() -> None:
             original_set_state(self, value)
             _note(self)
 
-        Task.__init__ = __init__  # type: ignore[method-assign]
-        Task._set_state = _set_state  # type: ignore[method-assign]
+        Task.__init__ = __init__
+        Task._set_state = _set_state
         _installed = True

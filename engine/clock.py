@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 _lock = threading.Lock()
@@ -17,7 +17,7 @@ def now() -> datetime:
     with _lock:
         if _frozen is not None:
             return _frozen
-        return datetime.now(timezone.utc) + _offset
+        return datetime.now(UTC) + _offset
 
 
 def advance(delta: timedelta) -> None:
@@ -69,7 +69,7 @@ def install_in_spiffworkflow() -> None:
     """Make SpiffWorkflow's timer events read this clock (idempotent)."""
     from SpiffWorkflow.bpmn.specs.event_definitions import timer
 
-    timer.datetime = _SpiffClock  # type: ignore[misc]
+    timer.datetime = _SpiffClock
 
 
 Now = Callable[[], datetime]

@@ -9,8 +9,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from . import audit, clock, permissions
-from .case_runner import lock_case
 from .actors import Actor
+from .case_runner import lock_case
 from .errors import Conflict, InvalidInput
 from .models import Case, WorkItem
 from .runtime import Engine

@@ -5,17 +5,16 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from SpiffWorkflow.bpmn import BpmnEvent
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from SpiffWorkflow.bpmn import BpmnEvent
-from SpiffWorkflow.util.task import TaskState
-
 from . import permissions
 from .actors import SYSTEM, Actor
-from .forms import check_data
 from .cases import advance
 from .errors import Conflict, InvalidInput, NotFound
+from .forms import check_data
 from .models import Case, Subscription
 from .persistence import LiveCase
 from .runtime import Engine

@@ -19,10 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
-
-from SpiffWorkflow.util.task import TaskState
 
 from . import change_tracking
 from .models import Case, CaseTask

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
 import json
+from datetime import datetime, timedelta
 from typing import Any
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
-
-from SpiffWorkflow.util.task import TaskState
 
 from . import assignment
 from .diagrams import CompiledBundle

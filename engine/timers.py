@@ -6,9 +6,8 @@ import logging
 from datetime import timedelta
 from uuid import UUID
 
-from sqlalchemy.orm import Session
-
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy.orm import Session
 
 from . import audit, clock
 from .actors import SYSTEM

@@ -22,7 +22,7 @@ TOKEN_PREFIX = "ot_"
 def hash_password(password: str) -> str:
     salt = secrets.token_bytes(16)
     key = hashlib.scrypt(password.encode("utf-8"), salt=salt, dklen=32, **_SCRYPT)
-    return "scrypt$%s$%s" % (base64.b64encode(salt).decode(), base64.b64encode(key).decode())
+    return f"scrypt${base64.b64encode(salt).decode()}${base64.b64encode(key).decode()}"
 
 
 def check_password(stored: str | None, password: str) -> bool:

@@ -6,10 +6,9 @@ import copy
 from typing import Any
 from uuid import UUID
 
+from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
-
-from SpiffWorkflow.util.task import TaskState
 
 from . import audit, clock, forms
 from .actors import Actor

@@ -269,7 +269,8 @@ def test_parking_permit_waits_on_external_work_to_the_end(corpus: Path, drv: Dri
     assert [(g["case_id"], g["element"]) for g in got] == [(cid, "external_task_check_appeal")]
     assert got[0]["variables"]["municipalityId"] == "2281"
     with unit_of_work(drv.db) as s:
-        assert external.fetch_and_lock(s, "w2", ["CheckAppealTask"], actor=ADMIN) == []  # locked by w1
+        # locked by w1
+        assert external.fetch_and_lock(s, "w2", ["CheckAppealTask"], actor=ADMIN) == []
 
     done: list[str] = []
     timer_rounds = 0
