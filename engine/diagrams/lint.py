@@ -12,7 +12,10 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR
 
 from engine.diagrams.flavour import BPMN_NS, SPIFF_NS
 from engine.diagrams.safe_xml import local_name, owner_element
-from engine.errors import Problem
+from engine.errors import OnethingError, Problem
+from engine.sandbox.builtins import BUILTINS
+from engine.sandbox.checker import check as sandbox_check
+from engine.sandbox.limits import Limits
 
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 PYTHON_LANGUAGES = frozenset({"", "python", "text/x-python", "python3", "text/python"})
@@ -65,22 +68,12 @@ class Findings:
         return Problem(self.filename, message, line=line or None, element=owner.get("id"))
 
 
-def forbidden(tree: ast.AST) -> str | None:
-    """Return why parsed code uses a construct scripts may not use, or None."""
-    # Kept here, small and local, until the sandbox offers its own lint to call instead.
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Import, ast.ImportFrom)):
-            return "imports are not allowed"
-        if isinstance(node, ast.Lambda):
-            return "lambda is not allowed"
-        if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            return "defining functions is not allowed"
-        if isinstance(node, ast.ClassDef):
-            return "defining classes is not allowed"
-        if isinstance(node, ast.Name) and node.id.startswith("_"):
-            return f"names starting with '_' are not allowed ({node.id})"
-        if isinstance(node, ast.Attribute) and node.attr.startswith("_"):
-            return f"attributes starting with '_' are not allowed (.{node.attr})"
+def forbidden(tree: ast.AST, mode: str) -> str | None:
+    """Return why parsed code would be refused by the sandbox at run time, or None."""
+    try:
+        sandbox_check(tree, "exec" if mode == "exec" else "eval", Limits(), BUILTINS)
+    except OnethingError as exc:
+        return exc.message
     return None
 
 
@@ -98,7 +91,7 @@ def check_python(text: str, mode: str) -> tuple[str | None, str | None]:
         if source.startswith("="):
             hint = "; this looks like FEEL (Camunda 8), which is not supported"
         return f"{exc.msg}{where}{hint}", None
-    return None, forbidden(tree)
+    return None, forbidden(tree, mode)
 
 
 def _dedent(source: str) -> str:
