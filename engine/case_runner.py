@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import clock, persistence, sync
 from .errors import NotFound, ScriptLimitExceeded
-from .long_case import check_depth
+from .long_case import check_depth, task_count
 from .models import Case
 from .persistence import LiveCase
 from .ports import UnknownOperator
@@ -145,10 +145,15 @@ def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
             case.completed_at = case.completed_at or now
         else:
             case.status = "running"
-            case.error_message = case.error_element = case.error_task_id = None
-    persistence.save(session, live)
+            if case.error_message is not None:
+                case.error_message = case.error_element = case.error_task_id = None
+    # every column of the case row is set before the first statement, so the
+    # command writes the row once (autoflush) rather than once per change
     case.workflow_state = persistence.shell_json(live)
-    case.task_count = len(live.digests)
+    case.task_count = task_count(workflow)
+    case.version += 1
+    case.updated_at = now
+    persistence.save(session, live)
     bundle = rt.specs.get(session, case.deployment_id)
     sync.work_items(session, case, live, bundle, now)
     sync.waits(session, case, live, now)
@@ -156,7 +161,5 @@ def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
     if case.status == "error" and live.retry is not None:
         sync.schedule_retry(session, case, live.retry, now)
         live.retry = None
-    case.version += 1
-    case.updated_at = now
     live.version = case.version
     rt.hold(session, live)

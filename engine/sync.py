@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import assignment
@@ -26,22 +26,27 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
                now: datetime) -> None:
     """Open a work item for each ready user/manual/external task; cancel the ones gone."""
     ready = {str(t.id): t for t in ready_manual_tasks(live)}
-    open_ids = set(session.scalars(
-        select(WorkItem.id).where(WorkItem.case_id == case.id, WorkItem.state == "open")))
+    condition = WorkItem.state == "open"
+    if ready:
+        condition = or_(condition, WorkItem.id.in_(list(ready)))
+    rows = session.execute(select(WorkItem.id, WorkItem.state)
+                           .where(WorkItem.case_id == case.id, condition)).all()
+    open_ids = {item_id for item_id, state in rows if state == "open"}
+    # a task back to READY (e.g. reset) keeps its id: its old work item is reopened
+    closed = {item_id for item_id, state in rows if state != "open"}
     gone = open_ids - ready.keys()
     if gone:
         session.execute(update(WorkItem).where(WorkItem.id.in_(gone))
                         .values(state="cancelled", completed_at=now))
-    fresh = [tid for tid in ready if tid not in open_ids]
-    # a task back to READY (e.g. reset) keeps its id: reopen its old work item
-    known = {w.id: w for w in session.scalars(
-        select(WorkItem).where(WorkItem.id.in_(fresh)))} if fresh else {}
-    for task_id in fresh:
-        item = known.get(task_id)
-        if item is not None:
-            item.state, item.completed_at, item.completed_by = "open", None, None
+    for task_id, task in ready.items():
+        if task_id in open_ids:
+            continue
+        if task_id in closed:
+            item = session.get(WorkItem, task_id)
+            if item is not None:
+                item.state, item.completed_at, item.completed_by = "open", None, None
         else:
-            session.add(assignment.new_work_item(case, ready[task_id], bundle, now))
+            session.add(assignment.new_work_item(case, task, bundle, now))
 
 
 def waits(session: Session, case: Case, live: Any, now: datetime) -> None:
