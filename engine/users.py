@@ -100,3 +100,19 @@ def actor_for_token(session: Session, token: str) -> Actor:
     if user is None or not user.active:
         raise Unauthorized("the token's user is disabled")
     return actor_of(user)
+
+
+def list_tokens(session: Session, username: str) -> list[ApiToken]:
+    """The tokens issued to USERNAME, newest first (hashes only; tokens are never stored)."""
+    user = get_user(session, username)
+    return list(session.scalars(select(ApiToken).where(ApiToken.user_id == user.id)
+                                .order_by(ApiToken.id.desc())))
+
+
+def revoke_token(session: Session, token_id: int) -> ApiToken:
+    """Revoke a token by its id; a revoked token is refused from then on."""
+    row = session.get(ApiToken, token_id)
+    if row is None:
+        raise NotFound(f"token {token_id} not found")
+    row.revoked = True
+    return row

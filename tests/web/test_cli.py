@@ -88,6 +88,14 @@ def test_user_add_and_token_create(runner, client):
     nobody = runner("token", "create", "nobody")
     assert nobody.exit_code == 1 and nobody.stderr.strip() == "error: user 'nobody' not found"
 
+    listed = runner("token", "list", "clerk")
+    token_id, name, _created, status = listed.stdout.strip().split("\t")
+    assert (name, status) == ("laptop", "active")
+    assert runner("token", "revoke", token_id).exit_code == 0
+    assert runner("token", "list", "clerk").stdout.strip().endswith("revoked")
+    refused = client.get("/api/v1/tasks", headers={"Authorization": f"Bearer {token}"})
+    assert refused.status_code == 401
+
 
 def start_case(client: Any, runner: Any) -> dict[str, Any]:
     runner("deploy", str(SIGNBOARD))

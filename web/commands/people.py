@@ -51,3 +51,27 @@ def create_token(state: CliState, username: str, name: str) -> None:
     with unit_of_work(state.factory(migrate=True)) as session:
         issued = users.create_token(session, username, name)
     click.echo(issued)
+
+
+@token.command("list")
+@click.argument("username")
+@pass_state
+def list_tokens(state: CliState, username: str) -> None:
+    """List USERNAME's tokens: id, name, created, revoked."""
+    with unit_of_work(state.factory(migrate=True)) as session:
+        rows = users.list_tokens(session, username)
+        for row in rows:
+            status = "revoked" if row.revoked else "active"
+            click.echo(f"{row.id}\t{row.name or '-'}\t{row.created_at:%Y-%m-%d %H:%M}\t{status}")
+        if not rows:
+            click.echo(f"{username} has no tokens")
+
+
+@token.command("revoke")
+@click.argument("token_id", type=int)
+@pass_state
+def revoke_token(state: CliState, token_id: int) -> None:
+    """Revoke the token with TOKEN_ID (see `token list`)."""
+    with unit_of_work(state.factory(migrate=True)) as session:
+        users.revoke_token(session, token_id)
+    click.echo(f"revoked token {token_id}")
