@@ -57,6 +57,10 @@ class Interpreter:
 
     def expr(self, node: ast.expr) -> Any:
         """Evaluate one expression node, counting it against the budget."""
+        return self.dispatch(node)
+
+    def dispatch(self, node: ast.AST) -> Any:
+        """Run the handler for NODE's type, counted against the budget; others are refused."""
         self.budget.step()
         self.budget.enter()
         try:

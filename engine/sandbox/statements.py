@@ -7,7 +7,7 @@ import enum
 from typing import Any
 
 from . import operators
-from .interpreter import Interpreter, _mark
+from .interpreter import Interpreter
 
 
 class _Flow(enum.Enum):
@@ -36,18 +36,8 @@ class ScriptInterpreter(Interpreter):
 
     def statement(self, node: ast.stmt) -> _Flow | None:
         """Execute one statement, counting it against the budget."""
-        self.budget.step()
-        self.budget.enter()
-        try:
-            handler = getattr(self, "_" + type(node).__name__, None)
-            if handler is None:
-                raise self.refuse(f"{type(node).__name__} is not allowed", node)
-            return handler(node)  # type: ignore[no-any-return]
-        except Exception as exc:
-            _mark(exc, node)
-            raise
-        finally:
-            self.budget.leave()
+        flow: _Flow | None = self.dispatch(node)
+        return flow
 
     def _Expr(self, node: ast.Expr) -> None:
         self.expr(node.value)
