@@ -11,7 +11,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from engine.db import database_url
 from engine.errors import DiagramInvalid, OnethingError
 from web.app import configure_logging
-from web.commands import bundles, cases, people, running
+from web.commands import bundles, cases, catalog, people, running
 from web.commands.state import CliState
 
 log = logging.getLogger(__name__)
@@ -60,5 +60,6 @@ def main(ctx: click.Context, url: str | None, log_level: str | None) -> None:
 
 
 for command in (bundles.validate, bundles.deploy, bundles.demo, running.db, running.serve,
-                running.run_worker, people.user, people.token, cases.cases_group):
+                running.run_worker, people.user, people.token, cases.cases_group,
+                catalog.catalog_group, catalog.offices_group):
     main.add_command(command)

@@ -177,6 +177,28 @@ def _paths() -> dict[str, Any]:
                         "external-tasks", {"200": _json(ref("WorkItem"), "The task")},
                         "404", "409", body="ExternalFailure", params=[TASK_ID]),
         },
+        "/api/v1/catalog/items": {
+            "get": _op("listCatalogItems", "List catalogue items (事项), by code", "catalogue",
+                       {"200": _json(ref("CatalogItemPage"), "Items")}, "422", params=[
+                           _query("department", "only items of this department code (MS)",
+                                  {"type": "string"}),
+                           _query("q", "search text in the code and the Chinese and English "
+                                       "names", {"type": "string"}),
+                           *PAGING]),
+        },
+        "/api/v1/catalog/items/{code}": {
+            "get": _op("getCatalogItem", "One item with legal basis, conditions, materials",
+                       "catalogue", {"200": _json(ref("CatalogItem"), "The item")}, "404",
+                       params=[_path("code", "item code (MS-010)")]),
+        },
+        "/api/v1/departments": {
+            "get": _op("listDepartments", "Departments that own items", "catalogue",
+                       {"200": _json(ref("DepartmentList"), "Departments")}),
+        },
+        "/api/v1/offices": {
+            "get": _op("officeTree", "The offices as a tree, with staff counts per role",
+                       "catalogue", {"200": _json(ref("OfficeTree"), "Root offices")}),
+        },
         "/healthz": {
             "get": _op("health", "Is the service and its database up?", "operations",
                        {"200": _json(ref("Health"), "Up")}, "503", public=True),

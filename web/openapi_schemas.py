@@ -86,7 +86,40 @@ CASE = obj({
 TOPIC = {"oneOf": [STR, obj({"topicName": STR, "lockDuration": INT}, ("topicName",),
                             closed=False)]}
 
+LEVELS = {"type": "array", "items": {"enum": ["county", "center", "branch", "town"]}}
+
+CATALOG_ITEM = obj({
+    "code": STR, "name_zh": STR, "name_en": STR, "department": STR,
+    "statutory_days": INT, "committed_days": INT, "instant": BOOL,
+    "fee": obj({"amount": {"type": "string", "description": "yuan, two decimals"},
+                "text": STR}),
+    "accept_levels": LEVELS, "decide_levels": LEVELS,
+    "department_name_zh": STR, "department_name_en": STR, "legal_basis": STR,
+    "conditions": STR, "updated_at": TIME,
+    "materials": {"type": "array", "description": "only on a single item", "items": obj(
+        {"code": STR, "name_zh": STR, "name_en": STR, "key": BOOL, "copies": INT,
+         "note": STR}, ("code", "name_zh", "key"))},
+}, ("code", "name_zh", "department", "statutory_days", "committed_days"), closed=False,
+    description="Days are working days; committed_days <= statutory_days")
+
+OFFICE = obj({
+    "code": STR, "name_zh": STR, "name_en": STR,
+    "level": {"enum": ["bureau", "center", "branch", "town", "department"]},
+    "parent": nullable(STR), "town": STR, "department": nullable(STR), "timezone": STR,
+    "staff": {"type": "object", "additionalProperties": INT,
+              "description": "number of staff per role"},
+    "children": {"type": "array", "items": ref("Office")},
+}, ("code", "name_zh", "level", "children"), closed=False)
+
 SCHEMAS: dict[str, Any] = {
+    "CatalogItem": CATALOG_ITEM,
+    "CatalogItemPage": page("CatalogItem"),
+    "Department": obj({"code": STR, "name_zh": STR, "name_en": STR, "items": INT},
+                      ("code", "name_zh")),
+    "DepartmentList": obj({"items": {"type": "array", "items": ref("Department")}},
+                          ("items",)),
+    "Office": OFFICE,
+    "OfficeTree": obj({"items": {"type": "array", "items": ref("Office")}}, ("items",)),
     "Problem": PROBLEM,
     "Deployment": DEPLOYMENT,
     "DeploymentPage": page("Deployment"),

@@ -21,6 +21,8 @@ EXTRA_COLUMNS = ("fee_text", "department_name_zh", "department_name_en")
 REQUIRED_COLUMNS = ("code", "name_zh", "department", "statutory_days", "committed_days",
                     "decide_levels", "materials")
 SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
+# libyaml's safe loader when the wheel has it: ten times faster on the shipped catalogue
+SAFE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 @dataclass(frozen=True)
@@ -58,12 +60,13 @@ def read_catalog(path: str | Path) -> CatalogSource:
 
 def rows_of(records: Iterable[Mapping[str, Any]], name: str = "rows") -> CatalogSource:
     """Wrap in-memory records (numbered from 1) as a source."""
-    return CatalogSource(name, [SourceRow(n, r) for n, r in enumerate(records, start=1)])
+    return CatalogSource(name, [SourceRow(n, r if isinstance(r, Mapping) else {"": r})
+                                for n, r in enumerate(records, start=1)])
 
 
 def _yaml(name: str, text: str) -> CatalogSource:
     try:
-        doc = yaml.safe_load(text)
+        doc = yaml.load(text, Loader=SAFE_LOADER)
     except yaml.YAMLError as err:
         raise InvalidInput(f"{name}: not valid YAML ({err})") from None
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):

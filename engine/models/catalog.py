@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -44,7 +44,8 @@ class Item(Base):
     legal_basis: Mapped[str] = mapped_column(Text, default="")
     conditions: Mapped[str] = mapped_column(Text, default="")
     fee_text: Mapped[str] = mapped_column(String(500), default="")
-    fee_amount: Mapped[Decimal] = mapped_column(Numeric(12, 2), default=Decimal("0"))
+    # in fen (0.01 yuan): exact on SQLite too, which has no decimal type
+    fee_cents: Mapped[int] = mapped_column(BigInteger, default=0)
     # working days
     statutory_days: Mapped[int]
     committed_days: Mapped[int]
@@ -54,6 +55,15 @@ class Item(Base):
     updated_at: Mapped[datetime]
 
     department: Mapped[Department] = relationship(lazy="joined")
+
+    @property
+    def fee_amount(self) -> Decimal:
+        """The fee in yuan."""
+        return (Decimal(self.fee_cents) / 100).quantize(Decimal("0.01"))
+
+    @fee_amount.setter
+    def fee_amount(self, amount: Decimal) -> None:
+        self.fee_cents = int(amount * 100)
     materials: Mapped[list[ItemMaterial]] = relationship(
         back_populates="item", cascade="all, delete-orphan", lazy="selectin",
         order_by="ItemMaterial.position")

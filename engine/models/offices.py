@@ -10,7 +10,8 @@ from .users import User
 
 OFFICE_LEVELS = ("bureau", "center", "branch", "town", "department")
 ROLES = ("window_clerk", "reviewer", "agent", "supervisor", "leader", "designer", "admin")
-# resident: stationed at the office; mission: sent there on regional missions
+# resident: works at the office day to day; mission: a member of the office sent out on
+# regional missions (下沉/巡回), e.g. to the branches, on-site inspections
 POSTINGS = ("resident", "mission")
 
 

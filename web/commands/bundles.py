@@ -7,11 +7,11 @@ from pathlib import Path
 
 import click
 
-from engine import deployments, users
+from engine import catalog, deployments, offices, users
 from engine.db import unit_of_work
 from engine.diagrams import compile_bundle
 from engine.errors import DiagramInvalid
-from web.demo_accounts import DEMO_ACCOUNTS, DEMO_BUNDLES
+from web.demo_accounts import DEMO_ACCOUNTS, DEMO_BUNDLES, DEMO_CATALOG, DEMO_ORG
 
 from .state import CliState, pass_state
 
@@ -105,8 +105,8 @@ def deploy(state: CliState, paths: tuple[Path, ...], bundle_key: str | None) -> 
 def demo(state: CliState, bundles_dir: Path) -> None:
     """Set up a demo database.
 
-    Migrates, deploys every sample bundle folder and creates one account per role;
-    running it again changes nothing.
+    Migrates, deploys every sample bundle folder, creates one account per role and
+    imports the sample catalogue and org model; running it again changes nothing.
     """
     factory = state.factory(migrate=True)
     folders = sorted(p for p in bundles_dir.iterdir() if p.is_dir()) \
@@ -128,5 +128,10 @@ def demo(state: CliState, bundles_dir: Path) -> None:
                            groups=list(account.groups), admin=account.admin, exist_ok=True)
             lines.append(f"account: {account.username} / {account.password} "
                          f"({', '.join(account.groups)})")
+        if DEMO_CATALOG.is_file():
+            counts = catalog.import_catalog(session, DEMO_CATALOG, actor=state.actor)
+            lines.append(f"catalogue: {counts}")
+        if DEMO_ORG.is_file():
+            lines.append(f"org: {offices.import_offices(session, DEMO_ORG, state.actor)}")
     for line in lines:
         click.echo(line)

@@ -35,7 +35,7 @@ def upgrade() -> None:
     sa.Column('legal_basis', sa.Text(), nullable=False),
     sa.Column('conditions', sa.Text(), nullable=False),
     sa.Column('fee_text', sa.String(length=500), nullable=False),
-    sa.Column('fee_amount', sa.Numeric(precision=12, scale=2), nullable=False),
+    sa.Column('fee_cents', sa.BigInteger(), nullable=False),
     sa.Column('statutory_days', sa.Integer(), nullable=False),
     sa.Column('committed_days', sa.Integer(), nullable=False),
     sa.Column('instant', sa.Boolean(), nullable=False),
