@@ -14,7 +14,7 @@ from .serialization import dumps
 _DURATION = re.compile(
     r"^P(?:(?P<weeks>\d+)W)?(?:(?P<days>\d+)D)?"
     r"(?:T(?:(?P<hours>\d+)H)?(?:(?P<minutes>\d+)M)?(?:(?P<seconds>\d+)S)?)?$")
-_EL = re.compile(r"^[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}$")
+_EL = re.compile(r"[$#]\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}")
 
 
 def element_meta(bundle: CompiledBundle, task: Any) -> ElementMeta | None:
@@ -30,20 +30,36 @@ def element_meta(bundle: CompiledBundle, task: Any) -> ElementMeta | None:
     return None
 
 
+APPLICANT_LANE = "applicant"
+
+
+def _names(raw: str | None, data: dict[str, Any]) -> list[str]:
+    if not raw:
+        return []
+    return [n for n in (resolve(part, data) for part in raw.split(",")) if n]
+
+
 def element_id(spec: Any) -> str:
     """The BPMN id of a task spec (a multi-instance child is named 'x [child]')."""
     return str(getattr(spec, "bpmn_id", None) or spec.name)
 
 
 def resolve(value: str | None, data: dict[str, Any]) -> str | None:
-    """A name, or a `${variable}` expression read from case data."""
+    """A name, with any `${variable}` in it read from case data (None if one is missing)."""
     if not value:
         return None
-    match = _EL.match(value.strip())
-    if match:
+    missing = False
+
+    def substitute(match: re.Match[str]) -> str:
+        nonlocal missing
         found = data.get(match.group(1))
-        return str(found) if found not in (None, "") else None
-    return value.strip()
+        if found in (None, ""):
+            missing = True
+            return ""
+        return str(found)
+
+    text = _EL.sub(substitute, value.strip())
+    return None if missing or not text else text
 
 
 def due_at(raw: str | None, data: dict[str, Any], now: datetime) -> datetime | None:
@@ -87,8 +103,14 @@ def new_work_item(case: Case, task: Any, bundle: CompiledBundle, now: datetime) 
         form_ui = meta.form_ui_schema
         due_raw = meta.due
     due_raw = due_raw or properties.get("due")
+    # spiff diagrams name candidates with properties (comma lists, ${var} allowed)
+    groups += _names(properties.get("candidateGroups"), data)
+    users += _names(properties.get("candidateUsers"), data)
     if not groups and not users and not assignee and spec.lane:
         groups = [spec.lane]
+    if spec.lane == APPLICANT_LANE and data.get("applicant_user"):
+        # the applicant's own steps are theirs, not any applicant's
+        users.append(str(data["applicant_user"]))
     item = WorkItem(
         id=str(task.id), case_id=case.id, kind=kind, element_id=element_id(spec),
         process_id=task.workflow.spec.name, title=spec.bpmn_name or spec.name,

@@ -16,6 +16,7 @@ from . import audit, clock, permissions
 from .actors import Actor
 from .diagrams import compile_bundle
 from .errors import InvalidInput, NotFound, TooLarge
+from .guides import GUIDE_FILE, load_guide
 from .models import Deployment, DeploymentFile, ProcessDefinition
 
 log = logging.getLogger(__name__)
@@ -81,6 +82,8 @@ def deploy(session: Session, files: Mapping[str, bytes], *, actor: Actor,
     permissions.require(actor, permissions.DESIGNERS, "deploy bundles")
     check_files(files)
     bundle = compile_bundle(files)
+    if GUIDE_FILE in files:
+        load_guide(files)
     key = bundle_key or bundle.process_ids[0]
     digest = content_hash(files)
     existing = session.scalars(select(Deployment).where(

@@ -131,6 +131,8 @@ def _read(name: str, data: bytes, bundle: _Bundle, findings: Findings) -> None:
             return
         bundle.forms[name] = form
         return
+    if lower.endswith((".yaml", ".yml", ".md")):
+        return  # guides and notes travel with the bundle; deploy checks the guide
     if not lower.endswith((".bpmn", ".xml", ".dmn")):
         findings.warn(None, "not a BPMN, DMN or JSON file; ignored")
         return

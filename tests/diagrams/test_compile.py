@@ -161,9 +161,11 @@ def test_duplicate_process_id_across_files() -> None:
 def test_empty_upload_and_other_files() -> None:
     with pytest.raises(DiagramInvalid, match="no BPMN file"):
         compile_bundle({})
-    bundle = compile_bundle({**data_files(*BUNDLE), "guide.md": b"# guide"})
+    # guides and notes travel with a bundle without a warning; anything else is named
+    bundle = compile_bundle({**data_files(*BUNDLE), "guide.md": b"# guide",
+                             "notes.txt": b"x"})
     assert [(w.file, w.message) for w in bundle.warnings] == [
-        ("guide.md", "not a BPMN, DMN or JSON file; ignored")]
+        ("notes.txt", "not a BPMN, DMN or JSON file; ignored")]
 
 
 @settings(max_examples=40, deadline=None)

@@ -8,7 +8,7 @@ from engine import cases, work_items
 from engine.db import unit_of_work
 from engine.errors import Forbidden, InvalidInput, NotFound, TaskNotReady
 
-from .scenario import ADMIN, CLERK, REVIEWER, Scenario
+from .scenario import ADMIN, CLERK, REVIEWER, Actor, Scenario
 
 
 @pytest.fixture
@@ -112,3 +112,44 @@ def test_cancel(sc):
         case = cases.cancel_case(sc.rt, s, cid, ADMIN, reason="withdrawn")
         assert case.status == "cancelled"
     assert sc.open_items(cid) == []
+
+
+def test_spiff_candidate_properties_and_the_applicant_lane(rt, db):
+    sc = Scenario(rt, db)
+    sc.deploy_files({"own.bpmn": OWN_STEPS}, bundle="own")
+    cid = sc.start("own", {"applicant_user": "ent_42", "dept": "dept_fire"})
+    supplement = sc.item(cid, "supplement")
+    assert supplement.candidate_names("user") == ["ent_42"]
+    assert supplement.candidate_names("group") == ["applicant"]
+    sc.complete(cid, "supplement", actor=Actor("ent_42", frozenset({"applicant"})))
+    review = sc.item(cid, "review")
+    assert review.candidate_names("group") == ["reviewer@dept_fire"]
+    assert review.candidate_names("user") == ["chief"]
+
+
+OWN_STEPS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
+    xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+    id="Defs_own" targetNamespace="http://onething.example/test">
+  <bpmn:collaboration id="C"><bpmn:participant id="P" processRef="own"/></bpmn:collaboration>
+  <bpmn:process id="own" isExecutable="true">
+    <bpmn:laneSet id="LS">
+      <bpmn:lane id="L1" name="applicant"><bpmn:flowNodeRef>supplement</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="L2" name="reviewer"><bpmn:flowNodeRef>review</bpmn:flowNodeRef></bpmn:lane>
+    </bpmn:laneSet>
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:userTask id="supplement" name="Supplement materials">
+      <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
+    <bpmn:userTask id="review" name="Review">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="candidateGroups" value="reviewer@${dept}"/>
+        <spiffworkflow:property name="candidateUsers" value="chief"/>
+      </spiffworkflow:properties></bpmn:extensionElements>
+      <bpmn:incoming>f2</bpmn:incoming><bpmn:outgoing>f3</bpmn:outgoing></bpmn:userTask>
+    <bpmn:endEvent id="e"><bpmn:incoming>f3</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="supplement"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="supplement" targetRef="review"/>
+    <bpmn:sequenceFlow id="f3" sourceRef="review" targetRef="e"/>
+  </bpmn:process>
+</bpmn:definitions>
+"""

@@ -23,6 +23,7 @@ from engine.deployments import read_paths
 from engine.diagrams import compile_bundle
 from engine.models import Case
 from engine.persistence import LiveCase
+from tests.bundles.support import ROUNDTRIP_START, roundtrip_answers
 
 from .corpus_data import RUNS
 from .roundtrip import diff, snapshot
@@ -117,6 +118,6 @@ def test_corpus_paths_survive_save_and_load(rt, db, services, corpus, name, seed
 @pytest.mark.parametrize("seed", range(3))
 @pytest.mark.parametrize("folder", BUNDLE_FOLDERS, ids=[f.name for f in BUNDLE_FOLDERS])
 def test_shipped_bundles_survive_save_and_load(rt, db, folder, seed):
-    steps = drive(rt, db, read_paths([folder]), {"applicant": "A"}, seed,
-                  answers={"accept": {"accepted": True}})
+    steps = drive(rt, db, read_paths([folder]), ROUNDTRIP_START, seed,
+                  answers=roundtrip_answers())
     assert steps > 0
