@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, deployments, permissions
+from . import audit, clock, cooperation, deployments, permissions
 from .actors import Actor
 from .case_numbers import next_number
 from .case_runner import lock_case, open_live, run_steps, store
@@ -171,6 +171,8 @@ def as_dict(session: Session, case: Case, *, full: bool = False) -> dict[str, An
                                 .order_by(WorkItem.created_at))
         out["work_items"] = [work_item_dict(w) for w in items]
         out["waiting_on"] = waits_of(session, case)
+        out["cooperation"] = [cooperation.as_dict(r)
+                              for r in cooperation.list_for_case(session, case.id)]
         out["audit"] = [audit.as_dict(e) for e in audit.trail(session, case.id)]
     return out
 

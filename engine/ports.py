@@ -19,3 +19,19 @@ class ServicePort(Protocol):
         exception is a failure of the outside system (retried if configured).
         """
         ...
+
+
+class FileStore(Protocol):
+    """Keeps uploaded material blobs by key (the sha256 of their content)."""
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store DATA under KEY; storing the same key again is harmless."""
+        ...
+
+    def get(self, key: str) -> bytes:
+        """The bytes stored under KEY; raise KeyError when there are none."""
+        ...
+
+    def delete(self, key: str) -> None:
+        """Forget KEY; a missing key is not an error."""
+        ...

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from . import assignment
 from .diagrams import CompiledBundle
-from .models import Case, Job, Subscription, WorkItem
+from .models import Case, CooperationRequest, Job, Subscription, WorkItem
 from .serialization import dumps
 
 
@@ -29,15 +29,22 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
     condition = WorkItem.state == "open"
     if ready:
         condition = or_(condition, WorkItem.id.in_(list(ready)))
-    rows = session.execute(select(WorkItem.id, WorkItem.state)
+    rows = session.execute(select(WorkItem.id, WorkItem.state, WorkItem.kind)
                            .where(WorkItem.case_id == case.id, condition)).all()
-    open_ids = {item_id for item_id, state in rows if state == "open"}
+    ended = case.status in ("completed", "cancelled")
+    # co-handling (协办) items have no task behind them: they close when answered or the case ends
+    open_ids = {item_id for item_id, state, kind in rows
+                if state == "open" and (kind != "cooperation" or ended)}
     # a task back to READY (e.g. reset) keeps its id: its old work item is reopened
-    closed = {item_id for item_id, state in rows if state != "open"}
+    closed = {item_id for item_id, state, _kind in rows if state != "open"}
     gone = open_ids - ready.keys()
     if gone:
         session.execute(update(WorkItem).where(WorkItem.id.in_(gone))
                         .values(state="cancelled", completed_at=now))
+    if ended and any(kind == "cooperation" and state == "open" for _id, state, kind in rows):
+        session.execute(update(CooperationRequest).where(
+            CooperationRequest.case_id == case.id, CooperationRequest.state == "open")
+            .values(state="cancelled"))
     for task_id, task in ready.items():
         if task_id in open_ids:
             continue

@@ -10,7 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import and_, exists, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, clock, forms
+from . import agency, audit, clock, forms
 from .actors import Actor
 from .case_runner import lock_case
 from .errors import Conflict, Forbidden, NotFound, TaskNotReady
@@ -24,8 +24,10 @@ def get(session: Session, item_id: str) -> WorkItem:
     return item
 
 
-def may_work_on(item: WorkItem, actor: Actor) -> bool:
+def may_work_on(item: WorkItem, actor: Actor, on_behalf_of: str | None = None) -> bool:
     """Admins, the assignee, or (when unassigned) a candidate user or group member."""
+    if on_behalf_of is not None:
+        return _for_principal(item, actor, on_behalf_of)
     if actor.is_admin:
         return True
     if item.assignee:
@@ -33,7 +35,9 @@ def may_work_on(item: WorkItem, actor: Actor) -> bool:
     return may_claim(item, actor)
 
 
-def may_claim(item: WorkItem, actor: Actor) -> bool:
+def may_claim(item: WorkItem, actor: Actor, on_behalf_of: str | None = None) -> bool:
+    if on_behalf_of is not None:
+        return _for_principal(item, actor, on_behalf_of)
     if actor.is_admin:
         return True
     users = item.candidate_names("user")
@@ -44,26 +48,47 @@ def may_claim(item: WorkItem, actor: Actor) -> bool:
     return actor.username in users or bool(actor.groups.intersection(groups))
 
 
-def claim(session: Session, item_id: str, actor: Actor) -> WorkItem:
+def _for_principal(item: WorkItem, agent: Actor, principal: str) -> bool:
+    """An agent made by agency.acting_as may take its principal's own tasks."""
+    if agent.on_behalf_of != principal:
+        return False
+    if item.assignee:
+        return item.assignee == principal
+    return principal in item.candidate_names("user")
+
+
+def _acting(session: Session, item: WorkItem, actor: Actor, on_behalf_of: str | None) -> Actor:
+    """ACTOR itself, or ACTOR as agent of ON_BEHALF_OF when an authorisation covers ITEM."""
+    if on_behalf_of is None:
+        return actor
+    return agency.acting_as(session, actor, on_behalf_of, agency.action_for(item.element_id),
+                            session.get(Case, item.case_id))
+
+
+def claim(session: Session, item_id: str, actor: Actor, *,
+          on_behalf_of: str | None = None) -> WorkItem:
+    """Take a task (for ON_BEHALF_OF when an agent holds it for its principal)."""
     item = get(session, item_id)
     if item.kind == "external":
         raise Conflict("external work is fetched and locked by workers, not claimed")
-    if not may_claim(item, actor):
-        raise Forbidden(f"{actor.username} is not a candidate for this task")
+    who = _acting(session, item, actor, on_behalf_of)
+    if not may_claim(item, who, on_behalf_of):
+        raise Forbidden(f"{who.label} is not a candidate for this task")
+    holder = on_behalf_of or actor.username
     result = session.execute(
         update(WorkItem).where(WorkItem.id == item_id, WorkItem.state == "open",
                                or_(WorkItem.assignee.is_(None),
-                                   WorkItem.assignee == actor.username))
-        .values(assignee=actor.username).execution_options(synchronize_session=False))
+                                   WorkItem.assignee == holder))
+        .values(assignee=holder).execution_options(synchronize_session=False))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.refresh(item)
         if item.state != "open":
             raise TaskNotReady(f"task is {item.state}")
         raise Conflict(f"task is already claimed by {item.assignee}")
     session.refresh(item)
-    audit.record(session, actor, "task.claimed", case_id=item.case_id, task_id=item.id,
+    audit.record(session, who, "task.claimed", case_id=item.case_id, task_id=item.id,
                  element_id=item.element_id, before={"assignee": None},
-                 after={"assignee": actor.username})
+                 after={"assignee": holder})
     return item
 
 
@@ -84,7 +109,7 @@ def unclaim(session: Session, item_id: str, actor: Actor) -> WorkItem:
 
 
 def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
-             *, external_worker: str | None = None) -> Case:
+             *, external_worker: str | None = None, on_behalf_of: str | None = None) -> Case:
     """Validate DATA, finish the task and run the case on until it waits again."""
     from .cases import advance  # cases imports this module for as_dict
 
@@ -94,11 +119,14 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
     if item.state != "open":
         raise TaskNotReady(f"task '{item.title}' is already {item.state}"
                            + (f" by {item.completed_by}" if item.completed_by else ""))
+    if item.kind == "cooperation":
+        raise Conflict("a cooperation request is answered through the cooperation API")
     if external_worker is None:
         if item.kind == "external":
             raise Conflict("external work is completed through the external-task API")
-        if not may_work_on(item, actor):
-            raise Forbidden(f"{actor.username} may not complete this task")
+        actor = _acting(session, item, actor, on_behalf_of)
+        if not may_work_on(item, actor, on_behalf_of):
+            raise Forbidden(f"{actor.label} may not complete this task")
     bundle = rt.specs.get(session, case.deployment_id)
     forms.validate(forms.schema_for(bundle, item.form_schema), data)
 
@@ -141,7 +169,7 @@ def inbox(session: Session, actor: Actor, *, tab: str = "all", limit: int = 50,
         cond = or_(mine, claimable)
     query = select(WorkItem).where(WorkItem.state == "open", WorkItem.kind != "external", cond)
     if kind != "any":
-        query = query.where(WorkItem.kind.in_(("user", "manual")))
+        query = query.where(WorkItem.kind.in_(("user", "manual", "cooperation")))
     total = session.scalar(select(func.count()).select_from(query.subquery())) or 0
     rows = session.scalars(query.order_by(WorkItem.due_at.is_(None), WorkItem.due_at,
                                           WorkItem.created_at, WorkItem.id)

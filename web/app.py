@@ -12,13 +12,17 @@ from flask import Flask, current_app
 from sqlalchemy import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
+from adapters.files import LocalFileStore
 from adapters.services import default_services
 from engine.db import database_url, make_engine, make_session_factory
+from engine.materials import MAX_BYTES as MATERIAL_MAX_BYTES
+from engine.ports import FileStore
 from engine.runtime import Engine
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "onething"
+FILES = "onething.files"
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 _TRUE = {"1", "true", "yes", "on"}
 DEV_SECRET = "dev-only-change-me"
@@ -69,6 +73,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         EMBEDDED_WORKER=env_flag("ONETHING_EMBEDDED_WORKER", True),
         AUTO_MIGRATE=env_flag("ONETHING_AUTO_MIGRATE", False),
         MAX_CONTENT_LENGTH=MAX_UPLOAD_BYTES,
+        MATERIALS_ROOT=(os.environ.get("ONETHING_MATERIALS_ROOT")
+                        or os.path.join(app.instance_path, "materials")),
+        MATERIALS_MAX_BYTES=MATERIAL_MAX_BYTES,
     )
     if config:
         app.config.from_mapping(config)
@@ -86,6 +93,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         ensure_schema(db)
     app.extensions[EXTENSION] = Onething(rt=Engine(services=default_services()), db=db,
                                          factory=make_session_factory(db))
+    # the offline default; a deployment with S3-compatible storage puts its own store here
+    app.extensions[FILES] = LocalFileStore(app.config["MATERIALS_ROOT"])
 
     from web import api, errors
 
@@ -100,3 +109,10 @@ def onething(app: Flask | None = None) -> Onething:
     target = app or current_app
     ext: Onething = target.extensions[EXTENSION]
     return ext
+
+
+def file_store(app: Flask | None = None) -> FileStore:
+    """Where APP (default: the current app) keeps uploaded materials."""
+    target = app or current_app
+    store: FileStore = target.extensions[FILES]
+    return store

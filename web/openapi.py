@@ -6,9 +6,13 @@ import copy
 from functools import cache
 from typing import Any
 
+from engine.material_types import BY_SUFFIX
 from web.openapi_schemas import SCHEMAS, ref
 
 PROBLEM_JSON = "application/problem+json"
+# the multipart field that carries the file(s) of each upload schema
+UPLOAD_FIELDS = {"DeploymentUpload": "files", "MaterialUpload": "file"}
+MATERIAL_TYPES = sorted({kind.content_type for kind in BY_SUFFIX.values()})
 
 ERRORS = {
     "400": ("BadRequest", "Malformed request (for example a body that is not valid JSON)"),
@@ -32,7 +36,7 @@ def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
 def _op(op_id: str, summary: str, tag: str, ok: dict[str, Any], *errors: str,
         body: str | None = None, params: list[dict[str, Any]] | None = None,
         optional_body: bool = False, public: bool = False,
-        upload: bool = False) -> dict[str, Any]:
+        upload: str | None = None) -> dict[str, Any]:
     responses: dict[str, Any] = dict(ok)
     codes = list(errors) if public else ["401", "503", *errors]
     if body:
@@ -50,8 +54,8 @@ def _op(op_id: str, summary: str, tag: str, ok: dict[str, Any], *errors: str,
                              "content": {"application/json": {"schema": ref(body)}}}
     if upload:
         op["requestBody"] = {"required": True, "content": {"multipart/form-data": {
-            "schema": ref("DeploymentUpload"),
-            "encoding": {"files": {"contentType": "application/octet-stream"}}}}}
+            "schema": ref(upload),
+            "encoding": {UPLOAD_FIELDS[upload]: {"contentType": "application/octet-stream"}}}}}
     if public:
         op["security"] = []
     return op
@@ -84,7 +88,7 @@ def _paths() -> dict[str, Any]:
                         "deployments",
                         {"201": _json(ref("Deployment"), "A new version was stored"),
                          "200": _json(ref("Deployment"), "Identical to a stored version")},
-                        "403", upload=True),
+                        "403", upload="DeploymentUpload"),
             "get": _op("listDeployments", "List deployed versions", "deployments",
                        {"200": _json(ref("DeploymentPage"), "Deployments")}, "422",
                        params=[_query("bundle", "only this bundle key", {"type": "string"}),
@@ -104,7 +108,7 @@ def _paths() -> dict[str, Any]:
         },
         "/api/v1/cases": {
             "post": _op("startCase", "Start a case and run it until it waits", "cases",
-                        {"201": _json(ref("Case"), "The new case")}, "404",
+                        {"201": _json(ref("Case"), "The new case")}, "403", "404",
                         body="StartCase"),
             "get": _op("listCases", "List cases, newest first", "cases",
                        {"200": _json(ref("CasePage"), "Cases")}, "422", params=[
@@ -126,6 +130,24 @@ def _paths() -> dict[str, Any]:
             "post": _op("retryCase", "Run a case stopped by an error again", "cases",
                         {"200": CASE}, "403", "404", "409", body="RetryCase",
                         optional_body=True, params=[CASE_REF]),
+        },
+        "/api/v1/cases/{case_ref}/materials": {
+            "post": _op("uploadMaterial", "Hand in one material; it supersedes an earlier one "
+                        "of its code", "materials",
+                        {"201": _json(ref("Material"), "The stored material")},
+                        "403", "404", "409", params=[CASE_REF], upload="MaterialUpload"),
+            "get": _op("listMaterials", "The case's materials, the items reusing each, and "
+                       "what is missing", "materials",
+                       {"200": _json(ref("MaterialChecklist"), "The checklist")},
+                       "403", "404", "422", params=[CASE_REF]),
+        },
+        "/api/v1/cases/{case_ref}/materials/{material_id}": {
+            "get": _op("getMaterial", "The bytes of one uploaded material", "materials",
+                       {"200": {"description": "The file, as an attachment", "content": {
+                           kind: {"schema": {"type": "string", "contentMediaType": kind}}
+                           for kind in MATERIAL_TYPES}}},
+                       "403", "404", params=[CASE_REF, _path("material_id", "material id",
+                                                             {"type": "integer"})]),
         },
         "/api/v1/tasks": {
             "get": _op("inbox", "The caller's open tasks", "tasks",
@@ -149,6 +171,31 @@ def _paths() -> dict[str, Any]:
                         {"200": _json(ref("Completed"), "The task and its case")},
                         "403", "404", "409", body="CompleteTask", optional_body=True,
                         params=[TASK_ID]),
+        },
+        "/api/v1/tasks/{item_id}/cooperation": {
+            "post": _op("askCooperation", "Bring another department in on a task (协办)",
+                        "cooperation", {"201": _json(ref("Cooperation"), "The request")},
+                        "403", "404", "409", body="AskCooperation", params=[TASK_ID]),
+        },
+        "/api/v1/cooperation/{ref}/answer": {
+            "post": _op("answerCooperation", "Answer a cooperation request for its group",
+                        "cooperation", {"200": _json(ref("Cooperation"), "The request")},
+                        "403", "404", "409", body="AnswerCooperation",
+                        params=[_path("ref", "request id or its cooperation task id")]),
+        },
+        "/api/v1/agency": {
+            "post": _op("grantAgency", "Authorise an agent to act for the caller (代办)",
+                        "agency", {"201": _json(ref("Authorization"), "The authorisation")},
+                        "403", "404", body="GrantAgency"),
+            "get": _op("listAgency", "Authorisations the caller gave or holds", "agency",
+                       {"200": _json(ref("AuthorizationList"), "Authorisations")}),
+        },
+        "/api/v1/agency/{authorization_id}/revoke": {
+            "post": _op("revokeAgency", "Withdraw an authorisation", "agency",
+                        {"200": _json(ref("Authorization"), "The authorisation")},
+                        "403", "404", "409", body="RevokeAgency", optional_body=True,
+                        params=[_path("authorization_id", "authorisation id",
+                                      {"type": "integer"})]),
         },
         "/api/v1/messages": {
             "post": _op("sendMessage", "Deliver a message to the case it correlates with",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from web.openapi_agency import AGENCY_SCHEMAS, ON_BEHALF_OF
+
 STR = {"type": "string"}
 INT = {"type": "integer"}
 BOOL = {"type": "boolean"}
@@ -60,13 +62,15 @@ DEPLOYMENT = obj({
 }, ("id", "bundle", "version", "content_hash", "files"), closed=False)
 
 WORK_ITEM = obj({
-    "id": STR, "case_id": INT, "kind": {"enum": ["user", "manual", "external"]},
+    "id": STR, "case_id": INT, "kind": {"enum": ["user", "manual", "external", "cooperation"]},
     "element": STR, "process": STR, "title": STR, "lane": nullable(STR),
     "documentation": nullable(STR), "state": {"enum": ["open", "completed", "cancelled"]},
     "assignee": nullable(STR), "candidate_groups": {"type": "array", "items": STR},
     "candidate_users": {"type": "array", "items": STR}, "form_schema": nullable(STR),
     "form_ui_schema": nullable(STR), "topic": nullable(STR), "created_at": TIME,
     "due_at": nullable(TIME), "completed_at": nullable(TIME), "completed_by": nullable(STR),
+    "cooperation": {"type": "array", "items": ref("Cooperation"),
+                    "description": "requests asked about this task (only on a single task)"},
 }, ("id", "case_id", "kind", "element", "title", "state"), closed=False)
 
 CASE = obj({
@@ -81,6 +85,8 @@ CASE = obj({
     "waiting_on": {"type": "array", "items": OBJ,
                    "description": "timers, messages and signals the case waits for"},
     "audit": {"type": "array", "items": OBJ, "description": "who did what, oldest first"},
+    "cooperation": {"type": "array", "items": ref("Cooperation"),
+                    "description": "co-handling (协办) requests, only on a single case"},
 }, ("id", "number", "bundle", "status"), closed=False)
 
 TOPIC = {"oneOf": [STR, obj({"topicName": STR, "lockDuration": INT}, ("topicName",),
@@ -111,6 +117,20 @@ OFFICE = obj({
     "children": {"type": "array", "items": ref("Office")},
 }, ("code", "name_zh", "level", "children"), closed=False)
 
+TEXT = obj({"zh": STR, "en": STR}, ("zh", "en"))
+NEEDED = obj({"code": STR, "name": TEXT, "key": BOOL,
+              "items": {"type": "array", "items": STR,
+                        "description": "codes of the items that use this material"}},
+             ("code", "name", "key", "items"))
+MATERIAL = obj({
+    "id": INT, "code": {"type": "string", "description": "the guide's material id"},
+    "filename": STR, "content_type": STR, "size": INT, "sha256": STR, "uploaded_by": STR,
+    "uploaded_at": TIME, "superseded": BOOL,
+    "name": nullable(TEXT), "key": BOOL,
+    "items": {"type": "array", "items": STR, "description": "only in a checklist"},
+    "needed": {"type": "boolean", "description": "the case's situation calls for it"},
+}, ("id", "code", "filename", "content_type", "size", "sha256"), closed=False)
+
 SCHEMAS: dict[str, Any] = {
     "CatalogItem": CATALOG_ITEM,
     "CatalogItemPage": page("CatalogItem"),
@@ -134,11 +154,11 @@ SCHEMAS: dict[str, Any] = {
     "CasePage": page("Case"),
     "StartCase": obj({"process": STR, "data": OBJ, "business_key": STR,
                       "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                      "title": STR},
+                      "title": STR, "on_behalf_of": ON_BEHALF_OF},
                      ("process",)),
     "CancelCase": obj({"reason": STR}),
     "RetryCase": obj({"data": OBJ}),
-    "CompleteTask": obj({"data": OBJ}),
+    "CompleteTask": obj({"data": OBJ, "on_behalf_of": ON_BEHALF_OF}),
     "Completed": obj({"task": ref("WorkItem"), "case": ref("Case")}, ("task", "case")),
     "Message": obj({"name": STR, "correlation": OBJ, "payload": OBJ, "business_key": STR,
                     "all": BOOL}, ("name",)),
@@ -160,6 +180,22 @@ SCHEMAS: dict[str, Any] = {
                                              "maximum": 604_800_000,
                                              "description": "milliseconds"}},
                            ("workerId",), closed=False),
+    "Material": MATERIAL,
+    "MaterialUpload": obj({
+        "file": {"type": "string", "contentMediaType": "application/octet-stream",
+                 "description": "PDF, PNG, JPEG, OFD, DOCX or XLSX; at most 10 MB"},
+        "code": {"type": "string", "description": "the guide's material id"},
+    }, ("file", "code")),
+    "MaterialChecklist": obj({
+        "materials": {"type": "array", "items": ref("Material"),
+                      "description": "current uploads, each once, with the items reusing it"},
+        "missing": obj({"key": {"type": "array", "items": NEEDED},
+                        "other": {"type": "array", "items": NEEDED}}, ("key", "other")),
+        "key_complete": {"type": "boolean",
+                         "description": "only non-key materials missing: may accept with gaps"},
+        "complete": BOOL,
+    }, ("materials", "missing", "key_complete", "complete")),
+    **AGENCY_SCHEMAS,
     "Health": obj({"status": {"const": "ok"}, "database": {"const": "ok"}},
                   ("status", "database")),
 }

@@ -134,7 +134,8 @@ OWN_STEPS = b"""<?xml version="1.0" encoding="UTF-8"?>
   <bpmn:collaboration id="C"><bpmn:participant id="P" processRef="own"/></bpmn:collaboration>
   <bpmn:process id="own" isExecutable="true">
     <bpmn:laneSet id="LS">
-      <bpmn:lane id="L1" name="applicant"><bpmn:flowNodeRef>supplement</bpmn:flowNodeRef></bpmn:lane>
+      <bpmn:lane id="L1" name="applicant">
+        <bpmn:flowNodeRef>supplement</bpmn:flowNodeRef></bpmn:lane>
       <bpmn:lane id="L2" name="reviewer"><bpmn:flowNodeRef>review</bpmn:flowNodeRef></bpmn:lane>
     </bpmn:laneSet>
     <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>

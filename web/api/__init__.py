@@ -11,12 +11,24 @@ PREFIX = "/api/v1"
 
 def register(app: Flask) -> None:
     """Mount every API blueprint on APP; resources under /api/v1 need a caller."""
-    from . import cases, catalog, deployments, external, health, messages, openapi, tasks
+    from . import (
+        agency,
+        cases,
+        catalog,
+        cooperation,
+        deployments,
+        external,
+        health,
+        materials,
+        messages,
+        openapi,
+        tasks,
+    )
 
     v1 = Blueprint("v1", __name__, url_prefix=PREFIX)
     v1.before_request(require_actor)
     for resource in (deployments.bp, cases.bp, tasks.bp, messages.bp, external.bp,
-                     catalog.bp):
+                     catalog.bp, materials.bp, agency.bp, cooperation.bp):
         v1.register_blueprint(resource)
     app.register_blueprint(v1)
     app.register_blueprint(health.bp)

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, permissions
+from engine import agency, cases, permissions
+from engine.errors import Forbidden
 from web import refs
 from web.context import actor, engine, transaction
 
@@ -26,10 +27,14 @@ def start() -> tuple[dict[str, Any], int, dict[str, str]]:
     business_key = body.text("business_key")
     version = body.integer("version", minimum=1, maximum=2**31 - 1)
     title = body.text("title")
+    on_behalf_of = body.text("on_behalf_of")
     body.done()
     assert key is not None  # done() raised otherwise
     with transaction() as session:
-        case = cases.start_case(engine(), session, key, data or {}, actor=actor(),
+        who, data = actor(), data or {}
+        if on_behalf_of:
+            who, data = agency.for_start(session, who, on_behalf_of, key, data, version=version)
+        case = cases.start_case(engine(), session, key, data, actor=who,
                                 business_key=business_key, version=version, title=title)
         out = cases.as_dict(session, case, full=True)
     return out, 201, {"Location": f"{request.path}/{out['id']}"}
@@ -55,7 +60,12 @@ def show(case_ref: str) -> dict[str, Any]:
     """One case by id or number, with its work items, waits and audit trail."""
     with transaction() as session:
         case = cases.get_case(session, refs.case_ref(case_ref))
-        permissions.check_visible(session, case, actor())
+        try:
+            permissions.check_visible(session, case, actor())
+        except Forbidden:
+            # an agent sees the cases of the applicants it is authorised for
+            if not agency.sees_case(session, actor(), case):
+                raise
         return cases.as_dict(session, case, full=True)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, work_items
+from engine import cases, cooperation, work_items
 from engine.actors import Actor
 from engine.errors import Forbidden
 from engine.models import WorkItem
@@ -45,7 +45,8 @@ def show(item_id: str) -> dict[str, Any]:
         item = work_items.get(session, item_id)
         if not may_see(item, actor()):
             raise Forbidden(f"{actor().username} is not a candidate for this task")
-        return work_items.as_dict(item)
+        asked = cooperation.list_for_task(session, item.id)
+        return {**work_items.as_dict(item), "cooperation": [cooperation.as_dict(r) for r in asked]}
 
 
 @bp.post("/<item_id>/claim")
@@ -67,8 +68,10 @@ def complete(item_id: str) -> dict[str, Any]:
     """Validate the form data, finish the task and run the case until it waits again."""
     body = Fields(json_object(optional=True))
     data = body.mapping("data") or {}
+    on_behalf_of = body.text("on_behalf_of")
     body.done()
     with transaction() as session:
-        case = work_items.complete(engine(), session, item_id, data, actor())
+        case = work_items.complete(engine(), session, item_id, data, actor(),
+                                   on_behalf_of=on_behalf_of or None)
         task = work_items.as_dict(work_items.get(session, item_id))
         return {"task": task, "case": cases.as_dict(session, case, full=True)}
