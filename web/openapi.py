@@ -246,6 +246,18 @@ def _paths() -> dict[str, Any]:
             "get": _op("officeTree", "The offices as a tree, with staff counts per role",
                        "catalogue", {"200": _json(ref("OfficeTree"), "Root offices")}),
         },
+        "/api/v1/bundles/{key}/guide": {
+            "get": _op("getGuide", "A bundle's guide: items, materials, fees, channels, FAQ, "
+                       "situational questions", "guides",
+                       {"200": _json(ref("Guide"), "The guide")}, "404",
+                       params=[_path("key", "bundle key (restaurant)")]),
+        },
+        "/api/v1/bundles/{key}/situation": {
+            "post": _op("evaluateSituation", "Answer the situational questions: the items "
+                        "that apply, their materials and the one-time notice (一次告知单)",
+                        "guides", {"200": _json(ref("Situation"), "What applies")}, "404",
+                        body="SituationAnswers", params=[_path("key", "bundle key")]),
+        },
         "/healthz": {
             "get": _op("health", "Is the service and its database up?", "operations",
                        {"200": _json(ref("Health"), "Up")}, "503", public=True),

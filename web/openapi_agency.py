@@ -4,26 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-INT = {"type": "integer"}
-STR = {"type": "string"}
-TIME = {"type": "string", "format": "date-time"}
+from web.openapi_types import INT, STR, TIME
+from web.openapi_types import nullable as _nullable
+from web.openapi_types import obj as _obj
+
 ACTION = {"enum": ["apply", "supplement", "receive_result", "all"]}
 ON_BEHALF_OF = {"type": "string",
                 "description": "act as agent of this applicant (needs an authorisation in force)"}
-
-
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"oneOf": [schema, {"type": "null"}]}
-
-
-def _obj(props: dict[str, Any], required: tuple[str, ...] = (), *,
-         closed: bool = True) -> dict[str, Any]:
-    schema: dict[str, Any] = {"type": "object", "properties": props}
-    if required:
-        schema["required"] = list(required)
-    if closed:
-        schema["additionalProperties"] = False
-    return schema
 
 
 AUTHORIZATION = _obj({

@@ -5,35 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from web.openapi_agency import AGENCY_SCHEMAS, ON_BEHALF_OF
+from web.openapi_types import BOOL, INT, OBJ, STR, TIME, nullable, obj, ref
 
-STR = {"type": "string"}
-INT = {"type": "integer"}
-BOOL = {"type": "boolean"}
-OBJ = {"type": "object", "additionalProperties": True}
-TIME = {"type": "string", "format": "date-time"}
-
-
-def nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    """SCHEMA or null."""
-    return {"oneOf": [schema, {"type": "null"}]}
-
-
-def ref(name: str) -> dict[str, str]:
-    """A reference to a named component schema."""
-    return {"$ref": f"#/components/schemas/{name}"}
-
-
-def obj(props: dict[str, Any], required: tuple[str, ...] = (), *, closed: bool = True,
-        description: str | None = None) -> dict[str, Any]:
-    """An object schema with PROPS; closed unless told otherwise."""
-    schema: dict[str, Any] = {"type": "object", "properties": props}
-    if required:
-        schema["required"] = list(required)
-    if closed:
-        schema["additionalProperties"] = False
-    if description:
-        schema["description"] = description
-    return schema
+__all__ = ["BOOL", "INT", "OBJ", "STR", "TIME", "nullable", "obj", "ref"]
 
 
 def page(item: str) -> dict[str, Any]:
@@ -163,6 +137,14 @@ SCHEMAS: dict[str, Any] = {
     "Message": obj({"name": STR, "correlation": OBJ, "payload": OBJ, "business_key": STR,
                     "all": BOOL}, ("name",)),
     "Signal": obj({"name": STR, "payload": OBJ}, ("name",)),
+    "Guide": obj({"key": STR, "process": STR, "title": OBJ, "items": {"type": "array"},
+                  "materials": {"type": "array"}, "questions": {"type": "array"},
+                  "channels": {"type": "array"}, "faq": {"type": "array"}},
+                 ("key", "items", "materials", "questions"), closed=False),
+    "SituationAnswers": obj({"answers": OBJ, "lang": {"enum": ["zh", "en"]}}, ("answers",)),
+    "Situation": obj({"items": {"type": "array", "items": STR}, "modes": OBJ,
+                      "materials": {"type": "array"}, "notice": STR},
+                     ("items", "materials", "notice"), closed=False),
     "Delivered": obj({"cases": {"type": "array", "items": ref("Case")}}, ("cases",)),
     "FetchAndLock": obj({"workerId": STR, "topics": {"type": "array", "items": TOPIC},
                          "maxTasks": {"type": "integer", "minimum": 1, "maximum": 100},

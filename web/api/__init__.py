@@ -18,6 +18,7 @@ def register(app: Flask) -> None:
         cooperation,
         deployments,
         external,
+        guides,
         health,
         materials,
         messages,
@@ -28,7 +29,7 @@ def register(app: Flask) -> None:
     v1 = Blueprint("v1", __name__, url_prefix=PREFIX)
     v1.before_request(require_actor)
     for resource in (deployments.bp, cases.bp, tasks.bp, messages.bp, external.bp,
-                     catalog.bp, materials.bp, agency.bp, cooperation.bp):
+                     catalog.bp, materials.bp, agency.bp, cooperation.bp, guides.bp):
         v1.register_blueprint(resource)
     app.register_blueprint(v1)
     app.register_blueprint(health.bp)
