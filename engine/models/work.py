@@ -17,6 +17,9 @@ class WorkItem(Base):
         Index("ix_work_items_state_assignee", "state", "assignee"),
         Index("ix_work_items_state_due", "state", "due_at"),
         Index("ix_work_items_topic_state", "topic", "state"),
+        # a case's open items are read on every command: without the state in the
+        # index that read grows with every task the case ever had
+        Index("ix_work_items_case_state", "case_id", "state"),
     )
 
     # the SpiffWorkflow task id
