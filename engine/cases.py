@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, cooperation, deployments, permissions
+from . import audit, clock, cooperation, deployments, guides, permissions
 from .actors import Actor
 from .case_numbers import next_number
 from .case_runner import lock_case, open_live, run_steps, store
@@ -33,6 +33,8 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
         check_data(data, "case data")
     dep, process_id = deployments.find_start(session, key, version)
     bundle = rt.specs.get(session, dep.id)
+    if data and isinstance(data.get("answers"), dict) and guides.GUIDE_FILE in bundle.files:
+        _check_answers(rt, dep.id, bundle.files, data["answers"])
     spec, subs = spec_of(bundle, process_id)
     from SpiffWorkflow.bpmn import BpmnWorkflow
 
@@ -57,6 +59,16 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
     _audit_outcome(session, case)
     log.info("case %s started (%s v%s)", case.id, dep.bundle_key, dep.version)
     return case
+
+
+def _check_answers(rt: Engine, deployment_id: int, files: dict[str, bytes],
+                   answers: dict[str, Any]) -> None:
+    """Refuse situational answers of the wrong type before a case is made of them."""
+    guide = rt.guides.get(deployment_id)
+    if guide is None:
+        guide = rt.guides[deployment_id] = guides.load_guide(files)
+    asked = {q.id for q in guide.questions}
+    guides.check_answers(guide, {k: v for k, v in answers.items() if k in asked})
 
 
 def _audit_outcome(session: Session, case: Case) -> None:

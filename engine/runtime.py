@@ -78,6 +78,8 @@ class Engine:
         self.workflows = WorkflowCache(cache_size)
         self.script_engine = OnethingScriptEngine(services=services)
         self.limits = limits or Limits()
+        # parsed guide.yaml per deployment, for checking answers at case start
+        self.guides: dict[int, Any] = {}
 
     def hold(self, session: Session, live: LiveCase) -> None:
         """Return LIVE to the cache once SESSION commits; forget it on rollback."""

@@ -79,3 +79,14 @@ def test_notice_in_english_and_for_no_items():
     assert "Start-up subsidy" in text and "Diploma" in text and "10 working days" in text
     with pytest.raises(InvalidInput):
         guides.one_time_notice(guide, full, "fr")
+
+
+def test_a_case_is_not_started_on_answers_of_the_wrong_type(rt, db):
+    from .support import BundleScenario
+
+    sc = BundleScenario(rt, db)
+    sc.deploy_bundle("restaurant")
+    with pytest.raises(InvalidInput) as err:
+        sc.start_case("restaurant", {"has_licence": False, "area": "big", "menu": "hot_food",
+                                     "outdoor_sign": False})
+    assert [f.path for f in err.value.fields] == ["area"]
