@@ -51,6 +51,7 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
     session.add(case)
     session.flush()
     live = LiveCase(case.id, 0, workflow)
+    live.waits_key = ([], [])  # a new case has no subscriptions or timer jobs yet
     audit.record(session, actor, "case.started", case_id=case.id,
                  after={"status": "running"}, bundle=dep.bundle_key, version=dep.version,
                  process=process_id, data=data or {})
