@@ -20,7 +20,7 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select, update
+from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from . import change_tracking
@@ -28,6 +28,14 @@ from .models import Case, CaseTask
 from .serialization import digest, dumps, restore_workflow, task_json, workflow_shell
 
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
+# Core statements on the table: the ORM's bulk machinery costs more than the writes
+_TASKS: Table = CaseTask.__table__  # type: ignore[assignment]
+_INSERT = insert(_TASKS)
+_UPDATE = (update(_TASKS)
+           .where(_TASKS.c.case_id == bindparam("b_case_id"),
+                  _TASKS.c.task_id == bindparam("b_task_id"))
+           .values(state=bindparam("state"), digest=bindparam("digest"),
+                   payload=bindparam("payload")))
 
 
 @dataclass
@@ -135,11 +143,12 @@ def save(session: Session, live: LiveCase) -> int:
     if inserts:
         for row in inserts:
             row["case_id"] = case_id
-        session.execute(insert(CaseTask), inserts)
+        session.execute(_INSERT, inserts)
     if updates:
         for row in updates:
-            row["case_id"] = case_id
-        session.execute(update(CaseTask), updates)
+            row["b_case_id"] = case_id
+            row["b_task_id"] = row.pop("task_id")
+        session.execute(_UPDATE, updates)
     if removed:
         for tid in removed:
             live.digests.pop(tid, None)
