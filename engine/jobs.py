@@ -14,7 +14,6 @@ import socket
 import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -94,9 +93,3 @@ def _record_failure(factory: sessionmaker[Session], job_id: int, worker: str,
         job.status = "pending"
         job.due_at = clock.now() + timedelta(seconds=2 ** min(job.attempts, 10))
         return "retry"
-
-
-def as_dict(job: Job) -> dict[str, Any]:
-    return {"id": job.id, "kind": job.kind, "case_id": job.case_id, "key": job.key,
-            "due_at": job.due_at.isoformat(), "status": job.status, "attempts": job.attempts,
-            "last_error": job.last_error}

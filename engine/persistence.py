@@ -221,10 +221,6 @@ class WorkflowCache:
             while len(self._entries) > self.capacity:
                 self._entries.popitem(last=False)
 
-    def discard(self, case_id: int) -> None:
-        with self._lock:
-            self._entries.pop(case_id, None)
-
     def clear(self) -> None:
         with self._lock:
             self._entries.clear()

@@ -58,10 +58,6 @@ class SpecCache:
                 self._bundles[deployment_id] = bundle
             return bundle
 
-    def put(self, deployment_id: int, bundle: CompiledBundle) -> None:
-        with self._lock:
-            self._bundles[deployment_id] = bundle
-
     def clear(self) -> None:
         with self._lock:
             self._bundles.clear()
