@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | sha1sum | cut -c1-12)
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: install run demo serve worker test test-pg soak bench lint typecheck clean
+.PHONY: install assets browser run demo serve worker test test-pg soak bench lint typecheck clean
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,26 @@ $(STAMP): pyproject.toml
 	rm -f $(VENV)/.installed-*
 	touch $@
 
-install: $(STAMP)
+install: $(STAMP) assets
+
+# front-end packages (bpmn-js, chart.js, htmx) from npm; served by the app, never committed
+ASSETS := node_modules/.installed-$(shell cat package.json | sha1sum | cut -c1-12)
+$(ASSETS): package.json
+	npm install --no-audit --no-fund --loglevel=error
+	rm -f node_modules/.installed-*
+	touch $@
+
+assets: $(ASSETS)
+
+# Debian's chromium for the browser tests (Playwright drives it; no browser download)
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { \
+	    $$SUDO apt-get update -q >/dev/null && \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null; } || \
+	  echo "warning: could not install chromium; browser tests will skip"; }
 
 run: install
 	$(BIN)/onething demo
@@ -27,10 +46,10 @@ demo: install
 worker: install
 	$(BIN)/onething worker
 
-test: install
+test: install browser
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
-test-pg: install
+test-pg: install browser
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q -p no:cacheprovider
 
 soak: install

@@ -10,7 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import clock, persistence, sync
+from . import case_events, clock, persistence, sync
 from .errors import NotFound, ScriptLimitExceeded
 from .long_case import check_depth, task_count
 from .models import Case
@@ -139,6 +139,7 @@ def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
     """Persist the step: tasks, workflow shell, work items, subscriptions, timers, status."""
     workflow = live.workflow
     now = clock.now()
+    previous_status = case.status
     if case.status != "error":
         if is_really_completed(workflow):
             case.status = "completed" if workflow.success else "cancelled"
@@ -155,11 +156,15 @@ def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
     case.updated_at = now
     persistence.save(session, live)
     bundle = rt.specs.get(session, case.deployment_id)
-    sync.work_items(session, case, live, bundle, now)
+    opened, cancelled = sync.work_items(session, case, live, bundle, now)
     sync.waits(session, case, live, now)
     sync.thrown_events(session, case, workflow, now)
     if case.status == "error" and live.retry is not None:
         sync.schedule_retry(session, case, live.retry, now)
         live.retry = None
+    completed, live.completed_item = live.completed_item, None
+    case_events.publish(session, case_events.StepEvent(
+        case=case, workflow=workflow, previous_status=previous_status, now=now,
+        opened=opened, cancelled=cancelled, completed=completed))
     live.version = case.version
     rt.hold(session, live)

@@ -57,6 +57,8 @@ class LiveCase:
     subprocess_ids: frozenset[Any] = frozenset()
     # (retries, backoff base) of a service task that just failed, for store() to schedule
     retry: tuple[int, int | None] | None = None
+    # the work item completed by the command being stored (for case_events listeners)
+    completed_item: Any = None
 
 
 def _workflows(workflow: Any) -> list[tuple[str, Any]]:

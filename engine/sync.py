@@ -23,8 +23,11 @@ def ready_manual_tasks(live: Any) -> list[Any]:
 
 
 def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
-               now: datetime) -> None:
-    """Open a work item for each ready user/manual/external task; cancel the ones gone."""
+               now: datetime) -> tuple[list[WorkItem], list[str]]:
+    """Open a work item for each ready user/manual/external task; cancel the ones gone.
+
+    Returns the work items opened or reopened, and the ids of those cancelled.
+    """
     ready = {str(t.id): t for t in ready_manual_tasks(live)}
     condition = WorkItem.state == "open"
     if ready:
@@ -45,6 +48,7 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
         session.execute(update(CooperationRequest).where(
             CooperationRequest.case_id == case.id, CooperationRequest.state == "open")
             .values(state="cancelled"))
+    opened: list[WorkItem] = []
     for task_id, task in ready.items():
         if task_id in open_ids:
             continue
@@ -52,8 +56,12 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
             item = session.get(WorkItem, task_id)
             if item is not None:
                 item.state, item.completed_at, item.completed_by = "open", None, None
+                opened.append(item)
         else:
-            session.add(assignment.new_work_item(case, task, bundle, now))
+            item = assignment.new_work_item(case, task, bundle, now)
+            session.add(item)
+            opened.append(item)
+    return opened, sorted(gone)
 
 
 def waits(session: Session, case: Case, live: Any, now: datetime) -> None:

@@ -141,6 +141,7 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
         item.completed_at = clock.now()
         item.completed_by = actor.label
         item.lock_owner = None
+        live.completed_item = item
 
     before = {"state": "open", "assignee": item.assignee}
     return advance(rt, session, item.case_id, actor, "task.completed", finish,
