@@ -15,9 +15,9 @@ from . import audit, clock, cooperation, deployments, guides, permissions
 from .actors import Actor
 from .case_numbers import next_number
 from .case_runner import lock_case, open_live, run_steps, store
-from .errors import Conflict, NotFound
+from .errors import Conflict, FieldError, InvalidInput, NotFound
 from .forms import check_data
-from .models import Case, Job, Subscription, WorkItem
+from .models import Case, Job, Office, Subscription, WorkItem
 from .persistence import LiveCase
 from .runtime import Engine, spec_of
 from .work_items import as_dict as work_item_dict
@@ -27,14 +27,22 @@ log = logging.getLogger(__name__)
 
 def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | None = None, *,
                actor: Actor, business_key: str | None = None, version: int | None = None,
-               title: str | None = None) -> Case:
-    """Start a case of a bundle (or process id) with DATA and run it until it waits."""
+               title: str | None = None, office: str | None = None,
+               channel: str | None = None) -> Case:
+    """Start a case of a bundle (or process id) with DATA and run it until it waits.
+
+    OFFICE is the accepting office's code (any office may accept any bundle), CHANNEL
+    how the applicant came (online, window, appointment, ...).
+    """
     if data is not None:
         check_data(data, "case data")
     dep, process_id = deployments.find_start(session, key, version)
     bundle = rt.specs.get(session, dep.id)
-    if data and isinstance(data.get("answers"), dict) and guides.GUIDE_FILE in bundle.files:
-        _check_answers(rt, dep.id, bundle.files, data["answers"])
+    guide = _guide(rt, dep.id, bundle.files) if guides.GUIDE_FILE in bundle.files else None
+    if guide is not None and data and isinstance(data.get("answers"), dict):
+        asked = {q.id for q in guide.questions}
+        guides.check_answers(guide, {k: v for k, v in data["answers"].items() if k in asked})
+    _check_office_channel(session, guide, office, channel)
     spec, subs = spec_of(bundle, process_id)
     from SpiffWorkflow.bpmn import BpmnWorkflow
 
@@ -45,6 +53,7 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
     now = clock.now()
     case = Case(number=next_number(session), deployment_id=dep.id, process_id=process_id,
                 bundle_key=dep.bundle_key, business_key=business_key,
+                office_code=office, channel=channel,
                 title=title or getattr(spec, "description", None) or process_id,
                 status="running", version=0, started_by=actor.label, created_at=now,
                 updated_at=now, workflow_state="{}")
@@ -62,14 +71,28 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
     return case
 
 
-def _check_answers(rt: Engine, deployment_id: int, files: dict[str, bytes],
-                   answers: dict[str, Any]) -> None:
-    """Refuse situational answers of the wrong type before a case is made of them."""
+def _guide(rt: Engine, deployment_id: int, files: dict[str, bytes]) -> guides.Guide:
+    """The bundle guide of a deployment, read once per version."""
     guide = rt.guides.get(deployment_id)
     if guide is None:
         guide = rt.guides[deployment_id] = guides.load_guide(files)
-    asked = {q.id for q in guide.questions}
-    guides.check_answers(guide, {k: v for k, v in answers.items() if k in asked})
+    return guide
+
+
+def _check_office_channel(session: Session, guide: guides.Guide | None, office: str | None,
+                          channel: str | None) -> None:
+    """Refuse an unknown accepting office, or a channel the bundle does not offer."""
+    problems: list[FieldError] = []
+    if office is not None and session.scalar(
+            select(Office.id).where(Office.code == office)) is None:
+        problems.append(FieldError("office", f"no office '{office}'"))
+    if channel is not None:
+        offered = [c.id for c in guide.channels] if guide and guide.channels else guides.CHANNELS
+        if channel not in offered:
+            problems.append(FieldError("channel", f"'{channel}' is not offered; choose one of "
+                                                  f"{', '.join(offered)}"))
+    if problems:
+        raise InvalidInput("the office or channel is not right", problems)
 
 
 def _audit_outcome(session: Session, case: Case) -> None:
@@ -171,7 +194,8 @@ def as_dict(session: Session, case: Case, *, full: bool = False) -> dict[str, An
     out: dict[str, Any] = {
         "id": case.id, "number": case.number, "bundle": case.bundle_key,
         "process": case.process_id, "deployment_id": case.deployment_id,
-        "business_key": case.business_key, "title": case.title, "status": case.status,
+        "business_key": case.business_key, "title": case.title,
+        "office": case.office_code, "channel": case.channel, "status": case.status,
         "version": case.version, "started_by": case.started_by,
         "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
         "completed_at": case.completed_at.isoformat() if case.completed_at else None,

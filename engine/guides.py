@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 GUIDE_FILE = "guide.yaml"
 DECISION_FILE = "situation.dmn"
-CHANNELS = ("online", "window", "appointment", "after_hours", "door_to_door")
+CHANNELS = ("online", "window", "appointment", "after_hours", "door_to_door", "mobile_window")
 QUESTION_TYPES = ("boolean", "number", "choice")
 LANGS = ("zh", "en")
 MAX_GUIDE_BYTES = 512 * 1024

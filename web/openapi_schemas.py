@@ -50,6 +50,7 @@ WORK_ITEM = obj({
 CASE = obj({
     "id": INT, "number": STR, "bundle": STR, "process": STR, "deployment_id": INT,
     "business_key": nullable(STR), "title": STR,
+    "office": nullable(STR), "channel": nullable(STR),
     "status": {"enum": ["running", "completed", "cancelled", "error"]},
     "version": INT, "started_by": STR, "created_at": TIME, "updated_at": TIME,
     "completed_at": nullable(TIME), "next_timer_at": nullable(TIME),
@@ -128,7 +129,11 @@ SCHEMAS: dict[str, Any] = {
     "CasePage": page("Case"),
     "StartCase": obj({"process": STR, "data": OBJ, "business_key": STR,
                       "version": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
-                      "title": STR, "on_behalf_of": ON_BEHALF_OF},
+                      "title": STR, "on_behalf_of": ON_BEHALF_OF,
+                      "office": {"type": "string", "description": "code of the accepting "
+                                 "office; any office may accept any bundle"},
+                      "channel": {"enum": ["online", "window", "appointment", "after_hours",
+                                           "door_to_door", "mobile_window"]}},
                      ("process",)),
     "CancelCase": obj({"reason": STR}),
     "RetryCase": obj({"data": OBJ}),

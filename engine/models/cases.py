@@ -27,6 +27,9 @@ class Case(Base):
     bundle_key: Mapped[str] = mapped_column(String(120), index=True)
     business_key: Mapped[str | None] = mapped_column(String(200), index=True)
     title: Mapped[str] = mapped_column(String(300), default="")
+    # the office that accepted the case (any office may accept: 全城通办) and the channel used
+    office_code: Mapped[str | None] = mapped_column(String(60), index=True)
+    channel: Mapped[str | None] = mapped_column(String(20))
     # running | completed | cancelled | error
     status: Mapped[str] = mapped_column(String(20), default="running")
     # optimistic version: bumped by every command that advances the case

@@ -32,7 +32,7 @@ def check_validates(p: Profile) -> None:
     assert promised == {m.id for m in guide.materials if not m.key}
     listed = {o["const"] for o in accept["properties"]["missing_materials"]["items"]["oneOf"]}
     assert listed == {m.id for m in guide.materials}
-    assert len(guide.faq) >= 3 and len(guide.channels) == 5
+    assert len(guide.faq) >= 3 and len(guide.channels) == 6
     for meta in bundle.elements.values():
         if meta.kind == "userTask":
             assert meta.form_schema and meta.due, f"{meta.id} needs a form and a due date"

@@ -28,6 +28,8 @@ def start() -> tuple[dict[str, Any], int, dict[str, str]]:
     version = body.integer("version", minimum=1, maximum=2**31 - 1)
     title = body.text("title")
     on_behalf_of = body.text("on_behalf_of")
+    office = body.text("office")
+    channel = body.text("channel")
     body.done()
     assert key is not None  # done() raised otherwise
     with transaction() as session:
@@ -35,7 +37,8 @@ def start() -> tuple[dict[str, Any], int, dict[str, str]]:
         if on_behalf_of:
             who, data = agency.for_start(session, who, on_behalf_of, key, data, version=version)
         case = cases.start_case(engine(), session, key, data, actor=who,
-                                business_key=business_key, version=version, title=title)
+                                business_key=business_key, version=version, title=title,
+                                office=office, channel=channel)
         out = cases.as_dict(session, case, full=True)
     return out, 201, {"Location": f"{request.path}/{out['id']}"}
 
