@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
-from . import clock, spiff_patches
+from . import clock, extensions, spiff_patches
 from .diagrams import CompiledBundle, compile_bundle
 from .errors import NotFound
 from .long_case import MAX_TASKS
@@ -70,6 +70,7 @@ class Engine:
                  cache_size: int = 256) -> None:
         spiff_patches.apply()
         clock.install_in_spiffworkflow()
+        extensions.load()
         self.specs = SpecCache()
         self.workflows = WorkflowCache(cache_size)
         self.script_engine = OnethingScriptEngine(services=services)

@@ -59,8 +59,11 @@ def retry_service(rt: Engine, session: Session, job: Job) -> None:
 
 
 def handlers(rt: Engine) -> dict[str, object]:
+    """Job handlers by kind: the core kinds and every registered extension kind."""
+    from .extensions import job_handlers
     from .messages import route_thrown  # messages builds on cases, which builds on this
 
-    return {"timer": lambda session, job: fire_timer(rt, session, job),
+    return {**job_handlers(rt),
+            "timer": lambda session, job: fire_timer(rt, session, job),
             "deliver": lambda session, job: route_thrown(rt, session, job),
             "retry": lambda session, job: retry_service(rt, session, job)}
