@@ -26,14 +26,17 @@ $(ASSETS): package.json
 
 assets: $(ASSETS)
 
-# Debian's chromium for the browser tests (Playwright drives it; no browser download)
+# Debian's chromium and a CJK font for the browser tests (Playwright drives it; no
+# browser download)
 browser:
-	@test -x /usr/bin/chromium || { \
-	  echo "installing Debian's chromium for the browser tests"; \
+	@{ test -x /usr/bin/chromium && test -d /usr/share/fonts/opentype/noto; } || { \
+	  echo "installing Debian's chromium and fonts-noto-cjk for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null 2>&1 || { \
+	  DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-noto-cjk \
+	    >/dev/null 2>&1 || { \
 	    $$SUDO apt-get update -q >/dev/null && \
-	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium >/dev/null; } || \
+	    DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium fonts-noto-cjk \
+	      >/dev/null; } || \
 	  echo "warning: could not install chromium; browser tests will skip"; }
 
 run: install

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, insert, select
 from sqlalchemy.orm import Session
 
 from . import clock
 from .actors import Actor
 from .models import AuditEvent
 
+_EVENTS: Table = AuditEvent.__table__  # type: ignore[assignment]
+# built once: every command appends an event, and building the statement costs more
+# than running it
+_APPEND = insert(_EVENTS)
+
 
 def record(session: Session, actor: Actor | str, action: str, *, case_id: int | None = None,
            task_id: str | None = None, element_id: str | None = None,
            before: dict[str, Any] | None = None, after: dict[str, Any] | None = None,
-           **detail: Any) -> AuditEvent:
-    """Append one event to the trail (inside the caller's transaction)."""
+           **detail: Any) -> None:
+    """Append one event to the trail (inside the caller's transaction).
+
+    The row is written at once; pending changes of the session are flushed first, so
+    the event never refers to a row not yet written.
+    """
     who = actor.label if isinstance(actor, Actor) else actor
-    event = AuditEvent(case_id=case_id, at=clock.now(), actor=who, action=action,
-                       task_id=task_id, element_id=element_id, before=before, after=after,
-                       detail=detail)
-    session.add(event)
-    return event
+    session.execute(_APPEND, {"case_id": case_id, "at": clock.now(), "actor": who,
+                              "action": action, "task_id": task_id, "element_id": element_id,
+                              "before": before, "after": after, "detail": detail})
 
 
 def trail(session: Session, case_id: int, limit: int = 500) -> list[AuditEvent]:

@@ -14,7 +14,8 @@ from .models import Counter
 def next_number(session: Session, prefix: str | None = None) -> str:
     """Take the next number of this prefix and year inside the caller's transaction."""
     prefix = prefix or os.environ.get("ONETHING_CASE_PREFIX", "LL")
-    year = clock.now().year
+    # the county's year: a case taken on New Year's morning in Beijing is numbered in the new year
+    year = clock.now().astimezone(clock.county_zone()).year
     name = f"case:{prefix}:{year}"
     result = session.execute(update(Counter).where(Counter.name == name)
                              .values(value=Counter.value + 1).returning(Counter.value))

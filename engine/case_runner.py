@@ -7,13 +7,14 @@ from typing import Any
 
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, bindparam, select, update
+from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm.attributes import set_committed_value
 
 from . import case_events, clock, persistence, sync
-from .errors import NotFound, ScriptLimitExceeded
+from .errors import Conflict, NotFound, ScriptLimitExceeded
 from .long_case import check_depth, task_count
-from .models import Case
+from .models import Case, WorkItem
 from .persistence import LiveCase
 from .ports import UnknownOperator
 from .runtime import Engine, spec_of
@@ -22,15 +23,35 @@ log = logging.getLogger(__name__)
 
 _ACTIVE = TaskState.READY | TaskState.WAITING | TaskState.STARTED | TaskState.ERROR
 
+# Statements of every command are built once: building one costs more than running it
+# the shell JSON is read only when the workflow is not in the cache (open_live)
+_LOCK = (select(Case).where(Case.id == bindparam("case_id")).with_for_update()
+         .options(defer(Case.workflow_state)).execution_options(populate_existing=True))
+_LOCK_OF_ITEM = (select(Case).where(Case.id == select(WorkItem.case_id).where(
+    WorkItem.id == bindparam("item_id")).scalar_subquery()).with_for_update()
+    .options(defer(Case.workflow_state)).execution_options(populate_existing=True))
+_CASES: Table = Case.__table__  # type: ignore[assignment]
+# the columns a stored step sets; the case row is written with one statement
+_STEP_COLUMNS = ("status", "completed_at", "error_message", "error_element", "error_task_id",
+                 "workflow_state", "task_count", "version", "updated_at", "next_timer_at")
+_WRITE_CASE = (update(_CASES)
+               .where(_CASES.c.id == bindparam("b_id"), _CASES.c.version == bindparam("b_version"))
+               .values({name: bindparam(name) for name in _STEP_COLUMNS}))
+
 
 def lock_case(session: Session, case_id: int) -> Case:
     """Load the case row under a row lock (PostgreSQL) or the write lock (SQLite)."""
-    case = session.execute(
-        select(Case).where(Case.id == case_id).with_for_update()
-        .execution_options(populate_existing=True)
-    ).scalar_one_or_none()
+    case = session.execute(_LOCK, {"case_id": case_id}).scalar_one_or_none()
     if case is None:
         raise NotFound(f"case {case_id} not found")
+    return case
+
+
+def lock_case_of_item(session: Session, item_id: str) -> Case:
+    """Lock the case of work item ITEM_ID, found and locked with one statement."""
+    case = session.execute(_LOCK_OF_ITEM, {"item_id": item_id}).scalar_one_or_none()
+    if case is None:
+        raise NotFound(f"work item {item_id} not found")
     return case
 
 
@@ -139,32 +160,56 @@ def store(rt: Engine, session: Session, case: Case, live: LiveCase) -> None:
     """Persist the step: tasks, workflow shell, work items, subscriptions, timers, status."""
     workflow = live.workflow
     now = clock.now()
+    # what the caller changed goes first, as autoflush would have written it; from here
+    # on the step writes with its own statements and the case row last, in one UPDATE
+    session.flush()
     previous_status = case.status
-    if case.status != "error":
-        if is_really_completed(workflow):
-            case.status = "completed" if workflow.success else "cancelled"
-            case.completed_at = case.completed_at or now
-        else:
-            case.status = "running"
-            if case.error_message is not None:
-                case.error_message = case.error_element = case.error_task_id = None
-    # every column of the case row is set before the first statement, so the
-    # command writes the row once (autoflush) rather than once per change
-    case.workflow_state = persistence.shell_json(live)
-    case.task_count = task_count(workflow)
-    case.version += 1
-    case.updated_at = now
-    persistence.save(session, live)
-    bundle = rt.specs.get(session, case.deployment_id)
-    opened, cancelled = sync.work_items(session, case, live, bundle, now)
-    sync.waits(session, case, live, now)
-    sync.thrown_events(session, case, workflow, now)
-    if case.status == "error" and live.retry is not None:
-        sync.schedule_retry(session, case, live.retry, now)
-        live.retry = None
+    stored_version = case.version
+    with session.no_autoflush:
+        # set as loaded values, not as changes: write_case writes them, and a session with
+        # no changed object skips the unit of work when a listener's query autoflushes
+        step: dict[str, Any] = {"workflow_state": persistence.shell_json(live),
+                                "task_count": task_count(workflow),
+                                "version": stored_version + 1, "updated_at": now}
+        if case.status != "error":
+            if is_really_completed(workflow):
+                step["status"] = "completed" if workflow.success else "cancelled"
+                step["completed_at"] = case.completed_at or now
+            else:
+                step["status"] = "running"
+                if case.error_message is not None:
+                    step.update(error_message=None, error_element=None, error_task_id=None)
+        for name, value in step.items():
+            set_committed_value(case, name, value)
+        persistence.save(session, live)
+        bundle = rt.specs.get(session, case.deployment_id)
+        opened, cancelled = sync.work_items(session, case, live, bundle, now)
+        sync.waits(session, case, live, now)
+        sync.thrown_events(session, case, workflow, now)
+        if case.status == "error" and live.retry is not None:
+            sync.schedule_retry(session, case, live.retry, now)
+            live.retry = None
+        write_case(session, case, stored_version)
+        live.new = False
     completed, live.completed_item = live.completed_item, None
     case_events.publish(session, case_events.StepEvent(
         case=case, workflow=workflow, previous_status=previous_status, now=now,
         opened=opened, cancelled=cancelled, completed=completed))
     live.version = case.version
     rt.hold(session, live)
+
+
+def write_case(session: Session, case: Case, stored_version: int) -> None:
+    """Write the step's columns of the case row in one statement, checking its version.
+
+    The row is locked, so the version check only fails if the row changed under a
+    caller that did not lock it; the written values become the object's loaded state,
+    so the session does not write the row a second time.
+    """
+    values = {name: getattr(case, name) for name in _STEP_COLUMNS}
+    result = session.connection().execute(
+        _WRITE_CASE, dict(values, b_id=case.id, b_version=stored_version))
+    if result.rowcount != 1:
+        raise Conflict(f"case {case.number} was changed by another command; try again")
+    for name, value in values.items():
+        set_committed_value(case, name, value)

@@ -11,10 +11,11 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, cooperation, deployments, guides, permissions
+from . import audit, case_routing, clock, cooperation, deployments, guides, permissions
 from .actors import Actor
 from .case_numbers import next_number
 from .case_runner import lock_case, open_live, run_steps, store
+from .db import insert_rows
 from .errors import Conflict, FieldError, InvalidInput, NotFound
 from .forms import check_data
 from .models import Case, Job, Office, Subscription, WorkItem
@@ -50,6 +51,10 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
     start = workflow.get_next_task(state=TaskState.READY)
     if start is not None and data:
         start.data.update(copy.deepcopy(data))
+    if start is not None and guide is not None:
+        # 全城通办: each item goes to whoever is competent for the accepting office; set
+        # here, after the caller's data, so a caller cannot choose its own reviewers
+        start.data[case_routing.ROUTING_KEY] = case_routing.routing_table(session, guide, office)
     now = clock.now()
     case = Case(number=next_number(session), deployment_id=dep.id, process_id=process_id,
                 bundle_key=dep.bundle_key, business_key=business_key,
@@ -57,10 +62,11 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
                 title=title or getattr(spec, "description", None) or process_id,
                 status="running", version=0, started_by=actor.label, created_at=now,
                 updated_at=now, workflow_state="{}")
+    insert_rows(session, [case])
     session.add(case)
-    session.flush()
     live = LiveCase(case.id, 0, workflow)
-    live.waits_key = ([], [])  # a new case has no subscriptions or timer jobs yet
+    # a new case has no subscriptions, timer jobs or work items to look up yet
+    live.waits_key, live.new = ([], []), True
     audit.record(session, actor, "case.started", case_id=case.id,
                  after={"status": "running"}, bundle=dep.bundle_key, version=dep.version,
                  process=process_id, data=data or {})

@@ -2,14 +2,24 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 _lock = threading.Lock()
 _offset = timedelta(0)
 _frozen: datetime | None = None
+
+
+DEFAULT_ZONE = "Asia/Shanghai"
+
+
+def county_zone() -> ZoneInfo:
+    """The county's time zone: ONETHING_TIMEZONE, else Asia/Shanghai (years, days, pages)."""
+    return ZoneInfo(os.environ.get("ONETHING_TIMEZONE") or DEFAULT_ZONE)
 
 
 def now() -> datetime:

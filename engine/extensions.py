@@ -21,6 +21,9 @@ _job_kinds: dict[str, JobHandlerFactory] = {}
 
 # modules that register listeners (engine.case_events.listen) or job kinds (job_kind)
 MODULES: tuple[str, ...] = (
+    "engine.notifications.case_messages", "engine.notifications.delivery",
+    "engine.appointments",
+    "engine.clocks", "engine.supervision",
 )
 
 _loaded = False

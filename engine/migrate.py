@@ -27,6 +27,12 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         command.upgrade(_config(connection), revision)
 
 
+def downgrade(engine: Engine, revision: str) -> None:
+    """Take the database schema back to REVISION ("base": no tables)."""
+    with engine.begin() as connection:
+        command.downgrade(_config(connection), revision)
+
+
 def current(engine: Engine) -> str | None:
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()

@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 
 from . import change_tracking
 from .models import Case, CaseTask
-from .serialization import digest, dumps, restore_workflow, task_json, workflow_shell
+from .serialization import blank_key, digest, dumps, restore_workflow, task_json, workflow_shell
 
 _FINISHED = TaskState.COMPLETED | TaskState.CANCELLED
 # Core statements on the table: the ORM's bulk machinery costs more than the writes
@@ -36,6 +36,8 @@ _UPDATE = (update(_TASKS)
                   _TASKS.c.task_id == bindparam("b_task_id"))
            .values(state=bindparam("state"), digest=bindparam("digest"),
                    payload=bindparam("payload")))
+_DELETE = delete(_TASKS).where(_TASKS.c.case_id == bindparam("case_id"),
+                               _TASKS.c.task_id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass
@@ -51,6 +53,8 @@ class LiveCase:
     mark: float = 0.0
     # what the subscription and timer-job rows last said (None: unknown, re-sync)
     waits_key: Any = None
+    # a case started by this command: it has no work item rows to look up yet
+    new: bool = False
     # unfinished tasks at the last save, and the change record since (see change_tracking)
     unfinished: dict[UUID, Any] = field(default_factory=dict)
     changes: change_tracking.Changes | None = None
@@ -59,6 +63,8 @@ class LiveCase:
     retry: tuple[int, int | None] | None = None
     # the work item completed by the command being stored (for case_events listeners)
     completed_item: Any = None
+    # serialization.blank_key of stored tasks without data of their own
+    blank_keys: dict[UUID, Any] = field(default_factory=dict)
 
 
 def _workflows(workflow: Any) -> list[tuple[str, Any]]:
@@ -142,22 +148,24 @@ def save(session: Session, live: LiveCase) -> int:
             extra[parent.id] = parent
     _write_changed(live, workflow, extra.values(), inserts, updates)
     case_id = live.case_id
+    # the connection, not the session: these rows are no ORM objects, nothing to autoflush
+    conn = session.connection()
     if inserts:
         for row in inserts:
             row["case_id"] = case_id
-        session.execute(_INSERT, inserts)
+        conn.execute(_INSERT, inserts)
     if updates:
         for row in updates:
             row["b_case_id"] = case_id
             row["b_task_id"] = row.pop("task_id")
-        session.execute(_UPDATE, updates)
+        conn.execute(_UPDATE, updates)
     if removed:
         for tid in removed:
             live.digests.pop(tid, None)
+            live.blank_keys.pop(tid, None)
         ids = [str(t) for t in removed]
         for start in range(0, len(ids), 500):
-            session.execute(delete(CaseTask).where(
-                CaseTask.case_id == case_id, CaseTask.task_id.in_(ids[start:start + 500])))
+            conn.execute(_DELETE, {"case_id": case_id, "ids": ids[start:start + 500]})
     live.unfinished = {tid: task for tid, task in candidates.items()
                        if task._state & _FINISHED == 0}
     live.unfinished.update((tid, task) for tid, task in extra.items()
@@ -172,11 +180,19 @@ def save(session: Session, live: LiveCase) -> int:
 def _write_changed(live: LiveCase, top: Any, tasks: Iterable[Any],
                    inserts: list[dict[str, Any]], updates: list[dict[str, Any]]) -> list[Any]:
     changed = []
+    blank_keys = live.blank_keys
     for task in tasks:
         tid = task.id
+        old = live.digests.get(tid)
+        key = blank_key(task)
+        if key is not None and old is not None and blank_keys.get(tid) == key:
+            continue  # the same inputs give the same JSON: the row is current
+        if key is None:
+            blank_keys.pop(tid, None)
+        else:
+            blank_keys[tid] = key
         payload = task_json(task)
         dig = digest(payload)
-        old = live.digests.get(tid)
         if old == dig:
             continue
         changed.append(task)

@@ -35,3 +35,15 @@ class FileStore(Protocol):
     def delete(self, key: str) -> None:
         """Forget KEY; a missing key is not an error."""
         ...
+
+
+class Notifier(Protocol):
+    """Hands one rendered message to an outside channel (SMS gateway, mail server)."""
+
+    def send(self, channel: str, address: str, subject: str, body: str) -> None:
+        """Deliver BODY (with SUBJECT) to ADDRESS on CHANNEL ('sms' or 'email').
+
+        Any exception is a failed attempt: the message stays in the outbox and is
+        tried again later.
+        """
+        ...

@@ -44,6 +44,20 @@ def task_json(task: Any) -> str:
         _REGISTRY._encoder_mode = False
 
 
+def blank_key(task: Any) -> tuple[Any, ...] | None:
+    """What task_json(TASK) depends on, for a task with no data or internal data of its own.
+
+    A predicted task (FUTURE, LIKELY, MAYBE) usually has neither; its JSON is then fixed
+    by this tuple, which costs far less to build and compare than the JSON itself. None
+    when the task holds data (or is a root), whose JSON must be built to be compared.
+    """
+    parent = task.parent
+    if task.data or task.internal_data or parent is None:
+        return None
+    return (task._state, task.last_state_change, task.triggered, tuple(task._children),
+            tuple(parent.data))
+
+
 def _shell_of(workflow: Any) -> dict[str, Any]:
     # Mirrors SpiffWorkflow's WorkflowConverter.to_dict without touching the
     # tasks, so saving a step costs nothing per task already stored.

@@ -7,13 +7,21 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import Table, bindparam, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from . import assignment
+from .db import insert_rows
 from .diagrams import CompiledBundle
 from .models import Case, CooperationRequest, Job, Subscription, WorkItem
 from .serialization import dumps
+
+_WORK_ITEMS: Table = WorkItem.__table__  # type: ignore[assignment]
+# a case's open items, and the closed items of tasks ready again (statements built once)
+_ITEMS_OF_CASE = (select(_WORK_ITEMS.c.id, _WORK_ITEMS.c.state, _WORK_ITEMS.c.kind)
+                  .where(_WORK_ITEMS.c.case_id == bindparam("case_id"),
+                         or_(_WORK_ITEMS.c.state == "open",
+                             _WORK_ITEMS.c.id.in_(bindparam("ready", expanding=True)))))
 
 
 def ready_manual_tasks(live: Any) -> list[Any]:
@@ -28,12 +36,10 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
 
     Returns the work items opened or reopened, and the ids of those cancelled.
     """
+    conn = session.connection()
     ready = {str(t.id): t for t in ready_manual_tasks(live)}
-    condition = WorkItem.state == "open"
-    if ready:
-        condition = or_(condition, WorkItem.id.in_(list(ready)))
-    rows = session.execute(select(WorkItem.id, WorkItem.state, WorkItem.kind)
-                           .where(WorkItem.case_id == case.id, condition)).all()
+    rows = [] if live.new else conn.execute(
+        _ITEMS_OF_CASE, {"case_id": case.id, "ready": list(ready)}).all()
     ended = case.status in ("completed", "cancelled")
     # co-handling (协办) items have no task behind them: they close when answered or the case ends
     open_ids = {item_id for item_id, state, kind in rows
@@ -49,6 +55,7 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
             CooperationRequest.case_id == case.id, CooperationRequest.state == "open")
             .values(state="cancelled"))
     opened: list[WorkItem] = []
+    new: list[WorkItem] = []
     for task_id, task in ready.items():
         if task_id in open_ids:
             continue
@@ -59,9 +66,24 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
                 opened.append(item)
         else:
             item = assignment.new_work_item(case, task, bundle, now)
-            session.add(item)
+            new.append(item)
             opened.append(item)
+    if new:
+        _insert_work_items(session, new)
     return opened, sorted(gone)
+
+
+def _insert_work_items(session: Session, items: list[WorkItem]) -> None:
+    """Insert new work items and their candidates with a statement each (the unit of
+    work's flush costs more than the writes), then hand them to the session."""
+    insert_rows(session, items)
+    candidates = []
+    for item in items:
+        for candidate in item.candidates:
+            candidate.work_item_id = item.id
+            candidates.append(candidate)
+    insert_rows(session, candidates)
+    session.add_all(items)
 
 
 def waits(session: Session, case: Case, live: Any, now: datetime) -> None:

@@ -7,14 +7,25 @@ from typing import Any
 from uuid import UUID
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import and_, exists, func, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy.orm import Session, defer, lazyload, object_session
+from sqlalchemy.orm.attributes import set_committed_value
 
-from . import agency, audit, clock, forms
+from . import agency, audit, bundle_checks, clock, forms, task_access
 from .actors import Actor
-from .case_runner import lock_case
+from .case_runner import lock_case_of_item
 from .errors import Conflict, Forbidden, NotFound, TaskNotReady
-from .models import Candidate, Case, WorkItem
+from .models import Case, WorkItem
+
+_ITEMS: Table = WorkItem.__table__  # type: ignore[assignment]
+# candidates are read only when the actor's right to the task depends on them, and the
+# task's input data (often the whole case data) only by whoever asks for it
+_ITEM = (select(WorkItem).where(WorkItem.id == bindparam("id"))
+         .options(lazyload(WorkItem.candidates), defer(WorkItem.input_data))
+         .execution_options(populate_existing=True))
+_CLOSE = (update(_ITEMS).where(_ITEMS.c.id == bindparam("b_id"), _ITEMS.c.state == "open")
+          .values(state=bindparam("state"), completed_at=bindparam("completed_at"),
+                  completed_by=bindparam("completed_by"), lock_owner=bindparam("lock_owner")))
 
 
 def get(session: Session, item_id: str) -> WorkItem:
@@ -24,37 +35,22 @@ def get(session: Session, item_id: str) -> WorkItem:
     return item
 
 
+def _session_of(item: WorkItem) -> Session:
+    """The session ITEM was read in: the access rule reads its case's accepting office."""
+    session = object_session(item)
+    if session is None:
+        raise RuntimeError(f"work item {item.id} is not attached to a session")
+    return session
+
+
 def may_work_on(item: WorkItem, actor: Actor, on_behalf_of: str | None = None) -> bool:
-    """Admins, the assignee, or (when unassigned) a candidate user or group member."""
-    if on_behalf_of is not None:
-        return _for_principal(item, actor, on_behalf_of)
-    if actor.is_admin:
-        return True
-    if item.assignee:
-        return item.assignee == actor.username
-    return may_claim(item, actor)
+    """Whether ACTOR may complete ITEM, by the rule of engine.task_access."""
+    return task_access.may_work_on(_session_of(item), item, actor, on_behalf_of)
 
 
 def may_claim(item: WorkItem, actor: Actor, on_behalf_of: str | None = None) -> bool:
-    if on_behalf_of is not None:
-        return _for_principal(item, actor, on_behalf_of)
-    if actor.is_admin:
-        return True
-    users = item.candidate_names("user")
-    groups = item.candidate_names("group")
-    if not users and not groups:
-        # a task nobody was named for is open to everyone who can see the case
-        return True
-    return actor.username in users or bool(actor.groups.intersection(groups))
-
-
-def _for_principal(item: WorkItem, agent: Actor, principal: str) -> bool:
-    """An agent made by agency.acting_as may take its principal's own tasks."""
-    if agent.on_behalf_of != principal:
-        return False
-    if item.assignee:
-        return item.assignee == principal
-    return principal in item.candidate_names("user")
+    """Whether ACTOR may take ITEM, by the rule of engine.task_access."""
+    return task_access.may_claim(_session_of(item), item, actor, on_behalf_of)
 
 
 def _acting(session: Session, item: WorkItem, actor: Actor, on_behalf_of: str | None) -> Actor:
@@ -113,9 +109,9 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
     """Validate DATA, finish the task and run the case on until it waits again."""
     from .cases import advance  # cases imports this module for as_dict
 
-    item = get(session, item_id)
-    case = lock_case(session, item.case_id)
-    session.refresh(item, ["state", "assignee", "completed_by", "lock_owner"])
+    case = lock_case_of_item(session, item_id)
+    # read under the case lock: another command may have finished the task meanwhile
+    item = session.execute(_ITEM, {"id": item_id}).scalar_one()
     if item.state != "open":
         raise TaskNotReady(f"task '{item.title}' is already {item.state}"
                            + (f" by {item.completed_by}" if item.completed_by else ""))
@@ -129,6 +125,7 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
             raise Forbidden(f"{actor.label} may not complete this task")
     bundle = rt.specs.get(session, case.deployment_id)
     forms.validate(forms.schema_for(bundle, item.form_schema), data)
+    bundle_checks.run(case, item, data)
 
     def finish(live: Any, _case: Case) -> None:
         task = live.workflow.get_task_from_id(UUID(item_id))
@@ -137,10 +134,13 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
         task.data.update(copy.deepcopy(data))
         task.run()
         # closed before the sync so it is not mistaken for a task that vanished
-        item.state = "completed"
-        item.completed_at = clock.now()
-        item.completed_by = actor.label
-        item.lock_owner = None
+        closed = {"state": "completed", "completed_at": clock.now(),
+                  "completed_by": actor.label, "lock_owner": None}
+        result = session.connection().execute(_CLOSE, dict(closed, b_id=item_id))
+        if result.rowcount != 1:
+            raise TaskNotReady(f"task '{item.title}' is no longer open")
+        for name, value in closed.items():
+            set_committed_value(item, name, value)
         live.completed_item = item
 
     before = {"state": "open", "assignee": item.assignee}
@@ -151,15 +151,13 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
 
 def inbox(session: Session, actor: Actor, *, tab: str = "all", limit: int = 50,
           offset: int = 0, kind: str = "user") -> tuple[list[WorkItem], int]:
-    """Open work items for ACTOR: assigned to them ('mine'), claimable ('group') or both."""
-    names = [actor.username]
-    candidate = exists().where(
-        Candidate.work_item_id == WorkItem.id,
-        or_(and_(Candidate.kind == "group", Candidate.name.in_(sorted(actor.groups) or [""])),
-            and_(Candidate.kind == "user", Candidate.name.in_(names))))
-    unnamed = ~exists().where(Candidate.work_item_id == WorkItem.id)
+    """Open work items for ACTOR: assigned to them ('mine'), claimable ('group') or both.
+
+    Claimable is what engine.task_access lets ACTOR take: within the offices ACTOR is
+    posted at.
+    """
     mine = WorkItem.assignee == actor.username
-    claimable = and_(WorkItem.assignee.is_(None), or_(candidate, unnamed))
+    claimable = and_(WorkItem.assignee.is_(None), task_access.candidate_filter(actor))
     if actor.is_admin and tab == "all":
         cond: Any = WorkItem.state == "open"
     elif tab == "mine":

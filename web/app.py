@@ -11,6 +11,7 @@ from typing import Any
 from flask import Flask, current_app
 from sqlalchemy import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
+from werkzeug.routing import IntegerConverter, Map
 
 from adapters.files import LocalFileStore
 from adapters.services import default_services
@@ -64,9 +65,20 @@ def configure_logging(level: str | None = None) -> None:
         root.setLevel(getattr(logging, name, logging.INFO))
 
 
+class RowId(IntegerConverter):
+    """`<int:...>` in every route: a row id the database can hold (1 .. 2**31-1), so a
+    larger number is a plain 404 rather than a database overflow."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
+        kwargs.setdefault("min", 0)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the web application; CONFIG overrides what the environment says."""
     app = Flask(__name__)
+    app.url_map.converters["int"] = RowId
     app.config.from_mapping(
         DATABASE_URL=database_url(),
         SECRET_KEY=os.environ.get("ONETHING_SECRET_KEY") or DEV_SECRET,
@@ -100,6 +112,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     errors.register(app)
     api.register(app)
+    from web import ui
+
+    ui.register(app)
     log.info("onething app ready on %s", db.url.render_as_string(hide_password=True))
     return app
 

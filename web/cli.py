@@ -12,6 +12,7 @@ from engine.db import database_url
 from engine.errors import DiagramInvalid, OnethingError
 from web.app import configure_logging
 from web.commands import bundles, cases, catalog, people, running
+from web.commands.calendar import calendar_group
 from web.commands.state import CliState
 
 log = logging.getLogger(__name__)
@@ -61,5 +62,5 @@ def main(ctx: click.Context, url: str | None, log_level: str | None) -> None:
 
 for command in (bundles.validate, bundles.deploy, bundles.demo, running.db, running.serve,
                 running.run_worker, people.user, people.token, cases.cases_group,
-                catalog.catalog_group, catalog.offices_group):
+                catalog.catalog_group, catalog.offices_group, calendar_group):
     main.add_command(command)

@@ -8,6 +8,9 @@ from typing import Any
 
 from engine.material_types import BY_SUFFIX
 from web.openapi_schemas import SCHEMAS, ref
+from web.openapi_service import service_paths
+from web.openapi_time import time_paths
+from web.openapi_workbench import workbench_paths
 
 PROBLEM_JSON = "application/problem+json"
 # the multipart field that carries the file(s) of each upload schema
@@ -82,6 +85,8 @@ CASE = _json(ref("Case"), "The case")
 
 
 def _paths() -> dict[str, Any]:
+    from web.api import admin, case_diagram, dashboard, drafts, studio
+
     return {
         "/api/v1/deployments": {
             "post": _op("deploy", "Deploy a bundle (BPMN, DMN, forms) as a new version",
@@ -258,6 +263,11 @@ def _paths() -> dict[str, Any]:
                         "guides", {"200": _json(ref("Situation"), "What applies")}, "404",
                         body="SituationAnswers", params=[_path("key", "bundle key")]),
         },
+        **workbench_paths(_op, _json, _path, _query),
+        **service_paths(_op, _json, _path, _query),
+        **time_paths(_op, _json, _path, _query),
+        **studio.openapi_paths(), **admin.openapi_paths(), **dashboard.openapi_paths(),
+        **case_diagram.openapi_paths(), **drafts.openapi_paths(),
         "/healthz": {
             "get": _op("health", "Is the service and its database up?", "operations",
                        {"200": _json(ref("Health"), "Up")}, "503", public=True),

@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from web.openapi_agency import AGENCY_SCHEMAS, ON_BEHALF_OF
+from web.openapi_service import SERVICE_SCHEMAS
+from web.openapi_time import TIME_SCHEMAS
 from web.openapi_types import BOOL, INT, OBJ, STR, TIME, nullable, obj, ref
+from web.openapi_workbench import WORKBENCH_SCHEMAS
 
 __all__ = ["BOOL", "INT", "OBJ", "STR", "TIME", "nullable", "obj", "ref"]
 
@@ -183,6 +186,9 @@ SCHEMAS: dict[str, Any] = {
         "complete": BOOL,
     }, ("materials", "missing", "key_complete", "complete")),
     **AGENCY_SCHEMAS,
+    **SERVICE_SCHEMAS,
+    **TIME_SCHEMAS,
+    **WORKBENCH_SCHEMAS,
     "Health": obj({"status": {"const": "ok"}, "database": {"const": "ok"}},
                   ("status", "database")),
 }

@@ -62,3 +62,12 @@ def who_decides(session: Session, item_code: str, accepting_office_code: str, *,
     """Candidate groups for deciding ITEM_CODE accepted at ACCEPTING_OFFICE_CODE."""
     office = competent_office(session, item_code, accepting_office_code)
     return [f"{role}@{office.code}"]
+
+
+def route(session: Session, item_code: str, accepting_office_code: str,
+          role: str = "reviewer") -> dict[str, str]:
+    """Where ITEM_CODE accepted at ACCEPTING_OFFICE_CODE is worked: office, department, group."""
+    item = get_item(session, item_code)
+    office = competent_office(session, item_code, accepting_office_code)
+    return {"office": office.code, "office_name": office.name_zh,
+            "department": item.department_code, "group": f"{role}@{office.code}"}

@@ -63,6 +63,8 @@ def check_main_path(sc: BundleScenario, p: Profile) -> None:
     for code, item in reviews.items():
         assert item.candidate_names("group") == [guide.item(code).candidate_group]
         assert item.due_at is not None
+        # the diagram plans each item with the limit the guide publishes
+        assert item.input_data["item"]["days"] == guide.item(code).commitment_days
     sc.approve_all(cid)
     data = finish(sc, cid, {"delivery": "post", "address": "乐陵市铁营镇政府街18号",
                             "phone": "0534-6212345"})
@@ -92,7 +94,8 @@ def check_supplement_rounds(sc: BundleScenario, p: Profile) -> None:
 
 
 def _accept_with_gaps(sc: BundleScenario, p: Profile, cid: int) -> str:
-    deadline = promise_date(3)
+    # tomorrow is within every limit: even a one-day item's runs to the next working day
+    deadline = promise_date(1)
     sc.accept(cid, outcome="accept_with_gaps", promised_materials=[p.gap_material],
               promise_deadline=deadline)
     assert "supply_promised" in sc.open_elements(cid)
@@ -134,20 +137,58 @@ def check_gaps_missed(sc: BundleScenario, p: Profile) -> None:
     assert data["promise_kept"] is False and sorted(data["terminated_items"]) == sorted(p.gap_items)
 
 
-def check_return(sc: BundleScenario, p: Profile) -> None:
-    """A reviewer returns the case to acceptance; after re-acceptance it completes."""
+def _return_one(sc: BundleScenario, p: Profile, to: str) -> tuple[int, str, str]:
+    """Accept, approve one item, return another to the step TO; (case, returned, kept)."""
     cid = begin(sc, p)
     sc.accept(cid)
-    code = sorted(p.items)[0]
-    sc.decide(cid, code, {"decision": "return", "return_reason": "申请表法定代表人签字缺失"})
-    assert sc.open_elements(cid) == ["accept"]
-    assert [w for w in sc.items_of(cid) if w.element_id == "review" and w.state == "open"] == []
-    sc.accept(cid)
+    returned, kept, *rest = sorted(p.items)
+    sc.decide(cid, kept, {"decision": "approve", "certificate_no": "LL-KEPT-0001"})
+    sc.decide(cid, returned, {"decision": "return", "return_reason": "申请表法定代表人签字缺失",
+                              "return_to": to})
+    # only the returned item goes back; the undecided ones stay with their departments
+    assert set(sc.reviews(cid)) == set(rest)
+    assert "accept" not in sc.open_elements(cid)
+    return cid, returned, kept
+
+
+def _finish_after_return(sc: BundleScenario, p: Profile, cid: int, returned: str, kept: str,
+                         to: str) -> None:
+    assert returned in sc.reviews(cid)  # back with its department for a new decision
     sc.approve_all(cid)
     data = finish(sc, cid)
+    assert set(statuses(data).values()) == {"approved"}
+    assert data["item_results"][kept]["certificate_no"] == "LL-KEPT-0001"
     assert data["return_count"] == 1
-    assert data["returns"] == [{"item": code, "item_name": data["review_plan"][code]["name"],
-                                "reason": "申请表法定代表人签字缺失"}]
+    name = data["review_plan"][returned]["name"]
+    assert data["returns"] == [{"item": returned, "item_name": name,
+                                "reason": "申请表法定代表人签字缺失", "to": to}]
+    assert data["item_results"][returned]["returns"] == data["returns"]
+    assert data["item_results"][kept]["returns"] == []
+    trail = [e for e in sc.show(cid)["audit"] if e["action"] == "task.completed"]
+    decided = [e["detail"]["data"]["decision"] for e in trail if e["element_id"] == "review"]
+    assert decided.count("return") == 1 and len(decided) == len(p.items) + 1
+
+
+def check_return(sc: BundleScenario, p: Profile) -> None:
+    """A reviewer returns one item to the window: the window re-checks it, the others keep
+    their decisions, and the item goes back to its department."""
+    cid, returned, kept = _return_one(sc, p, "accept")
+    recheck = sc.item(cid, "recheck")
+    assert recheck.input_data["item_code"] == returned
+    assert recheck.input_data["return_reason"] == "申请表法定代表人签字缺失"
+    assert recheck.candidate_names("group") == ["window_clerk"]
+    sc.complete(cid, "recheck", {"checked": True, "recheck_note": "已补签"}, actor=CLERK)
+    _finish_after_return(sc, p, cid, returned, kept, "accept")
+
+
+def check_return_to_applicant(sc: BundleScenario, p: Profile) -> None:
+    """A reviewer returns one item to the applicant for correction; only that item waits."""
+    cid, returned, kept = _return_one(sc, p, "supplement")
+    correct = sc.item(cid, "correct")
+    assert correct.input_data["item_code"] == returned
+    assert correct.candidate_names("user") == ["zhang_san"]
+    sc.complete(cid, "correct", {"supplied": True, "applicant_note": "已补签"}, actor=applicant())
+    _finish_after_return(sc, p, cid, returned, kept, "supplement")
 
 
 def check_withdraw(sc: BundleScenario, p: Profile) -> None:
@@ -195,10 +236,11 @@ def run_all(sc: BundleScenario, p: Profile, name: str) -> Any:
     return {
         "main": check_main_path, "supplement": check_supplement_rounds,
         "gaps_kept": check_gaps_kept, "gaps_missed": check_gaps_missed,
-        "return": check_return, "withdraw": check_withdraw, "refuse_one": check_refuse_one,
+        "return": check_return, "return_to_applicant": check_return_to_applicant,
+        "withdraw": check_withdraw, "refuse_one": check_refuse_one,
         "reject": check_reject,
     }[name](sc, p)
 
 
-PATHS = ["main", "supplement", "gaps_kept", "gaps_missed", "return", "withdraw", "refuse_one",
-         "reject"]
+PATHS = ["main", "supplement", "gaps_kept", "gaps_missed", "return", "return_to_applicant",
+         "withdraw", "refuse_one", "reject"]

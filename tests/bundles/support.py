@@ -45,9 +45,10 @@ class BundleScenario(Scenario):
         return self.deploy_files(files(key), bundle=key)
 
     def start_case(self, key: str, answers: dict[str, Any], who: str = "zhang_san",
-                   name: str = "乐陵市铁营镇张三餐馆") -> int:
+                   name: str = "乐陵市铁营镇张三餐馆", **kw: Any) -> int:
+        """Start a case as the applicant WHO; KW goes to start_case (office, channel, ...)."""
         data = {"applicant": name, "applicant_user": who, "answers": answers}
-        return self.start(key, data, actor=applicant(who), business_key=f"{key}-{who}")
+        return self.start(key, data, actor=applicant(who), business_key=f"{key}-{who}", **kw)
 
     def open_elements(self, case_id: int) -> list[str]:
         return sorted(w.element_id for w in self.open_items(case_id))
@@ -162,7 +163,7 @@ def statuses(data: dict[str, Any]) -> dict[str, str]:
 # --- data for the save/load property test (tests/engine/test_persistence_roundtrip.py) ----
 # One dict serves every bundle: a bundle ignores the answers it does not ask.
 ROUNDTRIP_START: dict[str, Any] = {
-    "applicant": "A", "applicant_user": "a",
+    "applicant": "A", "applicant_user": "a", "routing": {},
     "answers": {"has_licence": False, "area": 120, "menu": "cold_food", "outdoor_sign": True,
                 "company_type": "llc", "need_seal": True, "need_invoice": True,
                 "has_employees": True, "need_bank_account": True, "in_park": True,

@@ -76,7 +76,7 @@ def test_notice_in_english_and_for_no_items():
     assert "no item of this bundle applies" in guides.one_time_notice(guide, empty, "en")
     full = guides.evaluate(bundle, {"age": 22, "graduate": True, "wants_subsidy": True})
     text = guides.one_time_notice(guide, full, "en")
-    assert "Start-up subsidy" in text and "Diploma" in text and "10 working days" in text
+    assert "Start-up subsidy" in text and "Diploma" in text and "15 working days" in text
     with pytest.raises(InvalidInput):
         guides.one_time_notice(guide, full, "fr")
 

@@ -30,10 +30,14 @@ def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
             for method, op in item.items() if method in METHODS]
 
 
+# the blueprints of the JSON API; the HTML pages (web/ui) are not part of the document
+API_BLUEPRINTS = ("v1", "health", "openapi")
+
+
 def served_routes(app) -> set[tuple[str, str]]:
     routes = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint == "static":
+        if rule.endpoint.split(".")[0] not in API_BLUEPRINTS:
             continue
         path = re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", rule.rule)
         routes |= {(path, m.lower()) for m in rule.methods - {"HEAD", "OPTIONS"}}

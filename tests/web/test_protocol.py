@@ -72,15 +72,24 @@ def test_unknown_path_and_wrong_method_are_problems(client, admin):
 def test_unexpected_errors_are_500_without_a_traceback(db_url):
     app = create_app({"DATABASE_URL": db_url, "TESTING": True})
 
-    @app.get("/boom")
+    @app.get("/api/boom")
     def boom() -> str:
         raise RuntimeError("secret internals")
 
+    @app.get("/page-boom")
+    def page_boom() -> str:
+        raise RuntimeError("secret internals")
+
     try:
-        response = app.test_client().get("/boom")
+        response = app.test_client().get("/api/boom")
         body = assert_problem(response, 500)
         assert "secret" not in response.get_data(as_text=True)
         assert body["title"] == "Internal Server Error"
+        # a page says sorry in HTML, without the internals either
+        page = app.test_client().get("/page-boom")
+        assert page.status_code == 500 and page.mimetype == "text/html"
+        assert "secret" not in page.get_data(as_text=True)
+        assert "Traceback" not in page.get_data(as_text=True)
     finally:
         onething(app).close()
 

@@ -12,24 +12,43 @@ PREFIX = "/api/v1"
 def register(app: Flask) -> None:
     """Mount every API blueprint on APP; resources under /api/v1 need a caller."""
     from . import (
+        admin,
         agency,
+        appointments,
+        case_diagram,
         cases,
         catalog,
+        clocks,
+        comments,
         cooperation,
+        dashboard,
         deployments,
+        drafts,
         external,
+        figures,
         guides,
         health,
+        inbox,
         materials,
         messages,
+        notifications,
         openapi,
+        ratings,
+        studio,
+        supervision,
         tasks,
+        visits,
     )
 
     v1 = Blueprint("v1", __name__, url_prefix=PREFIX)
     v1.before_request(require_actor)
     for resource in (deployments.bp, cases.bp, tasks.bp, messages.bp, external.bp,
-                     catalog.bp, materials.bp, agency.bp, cooperation.bp, guides.bp):
+                     catalog.bp, materials.bp, agency.bp, cooperation.bp, guides.bp,
+                     inbox.bp, comments.bp,
+                     studio.bp, admin.bp, dashboard.bp,
+                     notifications.bp, appointments.bp, visits.bp,
+                     case_diagram.bp, drafts.bp,
+                     clocks.bp, supervision.bp, ratings.bp, figures.bp):
         v1.register_blueprint(resource)
     app.register_blueprint(v1)
     app.register_blueprint(health.bp)

@@ -15,7 +15,7 @@ from .validation import Fields, json_object
 
 bp = Blueprint("agency", __name__, url_prefix="/agency")
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
 
 
 def _moment(value: str | None) -> datetime | None:

@@ -14,7 +14,7 @@ from .validation import Fields, json_object
 
 bp = Blueprint("cooperation", __name__)
 
-MAX_ID = 2**63 - 1
+MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
 
 
 @bp.post("/tasks/<item_id>/cooperation")

@@ -20,8 +20,8 @@ from .validation import Fields, paging
 bp = Blueprint("deployments", __name__, url_prefix="/deployments")
 
 DESIGNERS = "designer"
-# larger ids cannot exist and would overflow the database driver: route them to 404
-DEPLOYMENT_ID = "int(max=9223372036854775807):deployment_id"
+# larger ids cannot exist (ids are 32-bit integer columns on PostgreSQL): route them to 404
+DEPLOYMENT_ID = "int(max=2147483647):deployment_id"
 
 _TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".xml": "application/xml",
           ".json": "application/json", ".md": "text/markdown; charset=utf-8",

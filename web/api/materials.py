@@ -18,8 +18,8 @@ from .validation import Fields
 
 bp = Blueprint("materials", __name__, url_prefix="/cases/<case_ref>/materials")
 
-# larger ids cannot exist and would overflow the database driver: route them to 404
-MATERIAL_ID = "int(max=9223372036854775807):material_id"
+# larger ids cannot exist (ids are 32-bit integer columns on PostgreSQL): route them to 404
+MATERIAL_ID = "int(max=2147483647):material_id"
 
 
 def _uploaded(limit: int) -> tuple[str, bytes]:

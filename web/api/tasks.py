@@ -6,10 +6,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, cooperation, work_items
-from engine.actors import Actor
+from engine import cases, cooperation, task_access, work_items
 from engine.errors import Forbidden
-from engine.models import WorkItem
 from web.context import actor, engine, transaction
 
 from .validation import Fields, json_object, paging
@@ -19,15 +17,12 @@ bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 TABS = ("mine", "group", "all")
 
 
-def may_see(item: WorkItem, who: Actor) -> bool:
-    """Candidates, the assignee and whoever completed it may look at a task."""
-    return (work_items.may_claim(item, who) or item.assignee == who.username
-            or item.completed_by == who.label)
-
-
 @bp.get("")
 def inbox() -> dict[str, Any]:
-    """Open tasks for the caller: assigned to them (mine), claimable (group), or both."""
+    """Open tasks for the caller: assigned to them (mine), claimable (group), or both.
+
+    Claimable means within the caller's offices, as for claiming and completing.
+    """
     query = Fields(request.args, query=True)
     tab = query.text("tab", default="all", choices=TABS) or "all"
     limit, offset = paging(query)
@@ -40,10 +35,10 @@ def inbox() -> dict[str, Any]:
 
 @bp.get("/<item_id>")
 def show(item_id: str) -> dict[str, Any]:
-    """One task, to its candidates, assignee or completer."""
+    """One task, to whoever may see it (engine.task_access)."""
     with transaction() as session:
         item = work_items.get(session, item_id)
-        if not may_see(item, actor()):
+        if not task_access.may_see(session, item, actor()):
             raise Forbidden(f"{actor().username} is not a candidate for this task")
         asked = cooperation.list_for_task(session, item.id)
         return {**work_items.as_dict(item), "cooperation": [cooperation.as_dict(r) for r in asked]}

@@ -10,6 +10,8 @@ import click
 from werkzeug.serving import run_simple
 
 from engine import migrate
+from engine.clock import now
+from engine.workdays import coverage_warning
 from engine.worker import Worker, run_until_idle
 from web.app import create_app, onething
 from web.schema import ensure_schema
@@ -33,6 +35,13 @@ def upgrade(state: CliState, revision: str) -> None:
     click.echo(f"database at revision {migrate.current(state.db)}")
 
 
+def warn_calendar_coverage() -> None:
+    """Log a warning when the next 60 days are not covered by a confirmed calendar."""
+    warning = coverage_warning(now().date())
+    if warning:
+        log.warning("%s", warning)
+
+
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
@@ -49,6 +58,7 @@ def serve(state: CliState, host: str, port: int, no_worker: bool) -> None:
     app = create_app({"DATABASE_URL": state.database_url})
     shared = onething(app)
     ensure_schema(shared.db)
+    warn_calendar_coverage()
     worker = None
     if app.config["EMBEDDED_WORKER"] and not no_worker:
         worker = Worker(shared.rt, shared.factory)

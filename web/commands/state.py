@@ -42,9 +42,13 @@ class CliState:
 
     @cached_property
     def rt(self) -> Engine:
-        """The onething engine with the offline service connectors."""
+        """The onething engine with the offline service connectors and notifier."""
+        from adapters.notify import LogNotifier
         from adapters.services import default_services
+        from engine.notifications import delivery
 
+        # as in the web app: SMS and e-mail go to the log unless a real notifier is set
+        delivery.configure_default(LogNotifier())
         return Engine(services=default_services())
 
     def factory(self, *, migrate: bool = False) -> sessionmaker[Session]:

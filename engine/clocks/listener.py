@@ -1,0 +1,58 @@
+"""Drive the clocks from each stored step of a case (engine.case_events), by the rules table."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy.orm import Session
+
+from .. import case_events
+from ..models import WorkItem
+from ..models.clocks import CASE_SCOPE
+from . import operations, rules
+from .level_job import ensure_level_job
+
+
+def _task_data(event: case_events.StepEvent, item: WorkItem) -> dict[str, Any]:
+    """The task's data after it completed (what the person submitted), else its input."""
+    try:
+        task = event.workflow.get_task_from_id(UUID(item.id))
+    except Exception:  # noqa: BLE001 - a finished loop may have dropped the task
+        return dict(item.input_data or {})
+    return dict(task.data)
+
+
+def _items_of(data: dict[str, Any]) -> list[str]:
+    """The item codes the case handles, as the bundles plan them."""
+    planned = data.get("applicable_items") or list(data.get("review_plan") or {})
+    return [str(code) for code in planned if code]
+
+
+@case_events.listen
+def on_step(session: Session, event: case_events.StepEvent) -> None:
+    """Apply the rules to the step's completed, cancelled and opened work items."""
+    case, now = event.case, event.now
+    done = event.completed
+    if done is not None:
+        data = _task_data(event, done)
+        for action in rules.actions(rules.COMPLETED, done, data):
+            if action == rules.START:
+                operations.start(session, case, _items_of(data), now)
+                ensure_level_job(session, now)
+            elif action == rules.RESUME:
+                operations.resume(session, case.id, done.id, now)
+            elif action == rules.END_ITEM:
+                operations.end(session, case.id, [str(data.get("item_code"))], now)
+    for item_id in event.cancelled:
+        operations.resume(session, case.id, item_id, now)
+    for item in event.opened:
+        data = dict(item.input_data or {})
+        if rules.PAUSE in rules.actions(rules.OPENED, item, data):
+            scopes = ([CASE_SCOPE, str(data.get("item_code"))]
+                      if item.element_id in rules.ITEM_PAUSES else None)
+            operations.pause(session, case.id, item.element_id, item.id, now, scopes=scopes)
+    if event.status_changed and case.status in ("completed", "cancelled"):
+        operations.end(session, case.id, None, now)
+    else:
+        operations.recompute(session, operations.clocks_of(session, case.id, running=True), now)

@@ -1,0 +1,60 @@
+"""The language follows the browser and can be switched; pages fit a phone screen."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from playwright.sync_api import expect
+
+from .actions import login, shot
+
+if TYPE_CHECKING:
+    from .conftest import ContextFactory
+
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True}
+
+
+def test_chinese_browser_gets_chinese_and_can_switch_to_english(
+        new_context: ContextFactory) -> None:
+    page = new_context(locale="zh-CN").new_page()
+    page.goto("/login")
+    assert page.locator("html").get_attribute("lang") == "zh-CN"
+    assert page.get_by_role("heading", level=1).inner_text() == "登录"
+    shot(page, "login-zh")
+
+    page.locator("#lang-select").select_option("en")
+    page.locator("#lang-apply").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sign in")
+    shot(page, "login-en")
+
+
+def test_a_signed_in_user_keeps_the_language_they_chose(new_context: ContextFactory) -> None:
+    page = new_context(locale="en-US").new_page()
+    login(page, "applicant_ent")
+    page.get_by_label("Language").select_option("zh_CN")
+    page.locator("#lang-apply").click()
+    expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+    # a new browser with no cookies but the same account: the setting is stored on the user
+    other = new_context(locale="en-US").new_page()
+    login(other, "applicant_ent")
+    assert other.locator("html").get_attribute("lang") == "zh-CN"
+    shot(other, "portal-zh-after-switch")
+    other.locator("#lang-select").select_option("en")
+    other.locator("#lang-apply").click()
+    expect(other.locator("html")).to_have_attribute("lang", "en")
+
+
+def test_pages_fit_a_phone_screen(new_context: ContextFactory) -> None:
+    page = new_context(locale="zh-CN", **PHONE).new_page()
+    for path, name in (("/login", "phone-login"), ("/portal/", "phone-portal")):
+        page.goto(path)
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{path} is {overflow}px wider than a phone screen"
+        shot(page, name)
+    login(page, "applicant_ent")
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0
+    shot(page, "phone-signed-in")

@@ -1,0 +1,81 @@
+"""One demo database for the whole contract run (SQLite file, or a PostgreSQL schema)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from sqlalchemy import text
+
+from engine import users
+from engine.db import make_engine, unit_of_work
+from engine.models import Base
+from tests.browser.server import load_demo
+from tests.conftest import PG_URL
+from web.app import create_app, onething
+
+
+@pytest.fixture(scope="package")
+def contract_db_url(tmp_path_factory: pytest.TempPathFactory,
+                    request: pytest.FixtureRequest) -> Iterator[str]:
+    """A fresh database shared by every generated request of the module."""
+    if not PG_URL:
+        yield f"sqlite:///{tmp_path_factory.mktemp('contract') / 'onething.db'}"
+        return
+    request.getfixturevalue("pg_ready")
+    schema = f"c_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="package")
+def demo_app(contract_db_url: str, tmp_path_factory: pytest.TempPathFactory
+             ) -> Iterator[Flask]:
+    """The app on the demo database: tables from the models, data as `onething demo` loads it."""
+    engine = make_engine(contract_db_url)
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    load_demo(contract_db_url)
+    app = create_app({"DATABASE_URL": contract_db_url, "TESTING": True,
+                      "EMBEDDED_WORKER": False,
+                      "MATERIALS_ROOT": str(tmp_path_factory.mktemp("materials"))})
+    yield app
+    onething(app).close()
+
+
+@pytest.fixture(scope="package")
+def admin_headers(demo_app: Flask) -> dict[str, str]:
+    """Authorization headers with a fresh bearer token of the demo admin."""
+    with unit_of_work(onething(demo_app).factory) as session:
+        token = users.create_token(session, "admin", "contract test")
+    return {"Authorization": f"Bearer {token}"}
+
+
+
+
+@pytest.fixture(scope="package")
+def known_ids(demo_app: Flask, admin_headers: dict[str, str]) -> dict[str, str]:
+    """Path parameter values that name real objects: a deployment, an item, an account ...
+
+    A throw-away account stands in for `username`, so generated requests that deactivate
+    or re-password someone never lock the admin out.
+    """
+    client = demo_app.test_client()
+    with unit_of_work(onething(demo_app).factory) as session:
+        users.add_user(session, "contract_user", "contract-pass", groups=["applicant"])
+    deployments = client.get("/api/v1/deployments?bundle=restaurant",
+                             headers=admin_headers).get_json()
+    items = client.get("/api/v1/catalog/items?limit=1", headers=admin_headers).get_json()
+    return {"deployment_id": str(deployments["items"][0]["id"]), "key": "restaurant",
+            "code": items["items"][0]["code"], "username": "contract_user",
+            "name": "restaurant.bpmn"}

@@ -1,0 +1,121 @@
+"""The process diagram of one case: its version's BPMN XML and which elements are done,
+current or still pending, for the bpmn-js viewer on the tracking and task pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine import agency, cases, materials
+from engine.actors import Actor
+from engine.diagrams.flavour import BPMN_NS
+from engine.diagrams.safe_xml import parse_xml
+from engine.errors import Forbidden, NotFound
+from engine.models import Case, CaseTask, DeploymentFile
+from web import refs
+from web.context import actor, transaction
+
+bp = Blueprint("case_diagram", __name__, url_prefix="/cases")
+
+# a case is at an element whose task is ready, running or waiting for something
+_CURRENT = frozenset(int(s) for s in (TaskState.READY, TaskState.STARTED, TaskState.WAITING))
+_DONE = int(TaskState.COMPLETED)
+_NODE_ENDINGS = ("Task", "task", "Event", "Gateway", "subProcess", "callActivity",
+                 "transaction")
+
+
+def check_may_see(session: Session, case: Case, who: Actor) -> None:
+    """The applicant, whoever may see the case, or an agent authorised by its applicant."""
+    try:
+        materials.check_readable(session, case, who)
+    except Forbidden:
+        if not agency.sees_case(session, who, case):
+            raise
+
+
+def _process_file(session: Session, case: Case) -> tuple[str, bytes]:
+    """The BPMN file of the case's version that defines its process."""
+    rows = session.execute(select(DeploymentFile.name, DeploymentFile.content).where(
+        DeploymentFile.deployment_id == case.deployment_id,
+        DeploymentFile.name.like("%.bpmn")).order_by(DeploymentFile.name)).all()
+    marker = f'id="{case.process_id}"'.encode()
+    for name, content in rows:
+        if marker in bytes(content):
+            return name, bytes(content)
+    if rows:
+        return rows[0][0], bytes(rows[0][1])
+    raise NotFound(f"case {case.number} has no BPMN diagram")
+
+
+def flow_nodes(name: str, xml: bytes) -> list[str]:
+    """The ids of the activities, events and gateways drawn in a BPMN file."""
+    root = parse_xml(name, xml).getroot()
+    out = []
+    for element in root.iter(f"{{{BPMN_NS}}}*"):
+        local = element.tag.split("}", 1)[1]
+        if local.endswith(_NODE_ENDINGS) and element.get("id"):
+            out.append(str(element.get("id")))
+    return out
+
+
+def element_states(session: Session, case: Case, nodes: list[str]) -> dict[str, str]:
+    """done / current / pending for each of NODES, from the case's task rows."""
+    done: set[str] = set()
+    current: set[str] = set()
+    for spec_name, state in session.execute(
+            select(CaseTask.spec_name, CaseTask.state).where(CaseTask.case_id == case.id)):
+        if state in _CURRENT:
+            current.add(spec_name)
+        elif state == _DONE:
+            done.add(spec_name)
+    if case.status in ("completed", "cancelled"):
+        current.clear()
+    if case.status == "error" and case.error_element:
+        current.add(case.error_element)
+    return {node: ("current" if node in current else "done" if node in done else "pending")
+            for node in nodes}
+
+
+def diagram_of(session: Session, case: Case) -> dict[str, Any]:
+    """The body of the diagram resource."""
+    name, xml = _process_file(session, case)
+    states = element_states(session, case, flow_nodes(name, xml))
+    return {"case": case.number, "status": case.status, "process": case.process_id,
+            "file": name, "bpmn": xml.decode("utf-8"), "states": states,
+            "done": sorted(k for k, v in states.items() if v == "done"),
+            "current": sorted(k for k, v in states.items() if v == "current"),
+            "pending": sorted(k for k, v in states.items() if v == "pending")}
+
+
+@bp.get("/<case_ref>/diagram")
+def diagram(case_ref: str) -> dict[str, Any]:
+    """The case's BPMN XML with each element's state: done, current or pending."""
+    with transaction() as session:
+        case = cases.get_case(session, refs.case_ref(case_ref))
+        check_may_see(session, case, actor())
+        return diagram_of(session, case)
+
+
+def openapi_paths() -> dict[str, Any]:
+    """The case diagram operation for the OpenAPI document."""
+    from web.openapi import CASE_REF, _json, _op
+    from web.openapi_types import STR, obj
+
+    state = {"enum": ["done", "current", "pending"]}
+    ids = {"type": "array", "items": STR}
+    body = obj({"case": STR, "status": STR, "process": STR, "file": STR,
+                "bpmn": {"type": "string", "description": "BPMN 2.0 XML of the case's version"},
+                "states": {"type": "object", "additionalProperties": state},
+                "done": ids, "current": ids, "pending": ids},
+               ("case", "bpmn", "states"))
+    return {
+        "/api/v1/cases/{case_ref}/diagram": {
+            "get": _op("caseDiagram", "The case's BPMN diagram with each element done, "
+                       "current or pending", "cases", {"200": _json(body, "The diagram")},
+                       "403", "404", params=[CASE_REF]),
+        },
+    }

@@ -1,0 +1,29 @@
+"""The audit search page: by case number, actor, action and date range, paged."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+
+from engine import admin
+from web.api.admin import audit_query
+from web.api.validation import Fields
+from web.context import transaction
+
+from .admin import PAGE_SIZE, READERS, bp, page_count, page_number
+from .guard import actor, group_required
+
+FILTERS = ("case", "actor", "action", "since", "until")
+
+
+@bp.get("/audit")
+@group_required(*READERS)
+def audit() -> str:
+    """Audit events matching the filters, newest first."""
+    values = {k: request.args.get(k, "").strip() for k in FILTERS}
+    query = audit_query(Fields({k: v for k, v in values.items() if v}, query=True))
+    page = page_number()
+    with transaction() as session:
+        rows, total = admin.search_audit(session, actor(), query, limit=PAGE_SIZE,
+                                         offset=(page - 1) * PAGE_SIZE)
+    return render_template("admin/audit.html", events=rows, total=total, values=values,
+                           page=page, pages=page_count(total))

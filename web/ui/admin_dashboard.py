@@ -1,0 +1,49 @@
+"""The dashboard page (/admin/dashboard): tables, charts (chart.js) and CSV downloads."""
+
+from __future__ import annotations
+
+from flask import render_template, request
+from sqlalchemy import select
+from werkzeug.wrappers import Response
+
+from engine import clock, dashboard
+from engine.models import Deployment, Office
+from web.api.dashboard import csv_response, filters_from
+from web.api.validation import Fields
+from web.context import transaction
+
+from .admin import READERS, bp
+from .guard import actor, group_required
+
+MONTHS_SHOWN = 12
+
+
+def _filters() -> dashboard.Filters:
+    return filters_from(Fields({k: v for k, v in request.args.items() if v}, query=True))
+
+
+@bp.get("/dashboard")
+@group_required(*READERS)
+def dashboard_page() -> str:
+    """Cases per office and bundle, work in progress, overdue and at-risk, commitment."""
+    filters = _filters()
+    with transaction() as session:
+        body = dashboard.summary(session, actor(), filters)
+        offices = list(session.execute(select(Office.code, Office.name_zh, Office.name_en)
+                                       .order_by(Office.code)))
+        bundles = sorted(set(session.scalars(select(Deployment.bundle_key))))
+    months = dashboard.months_back(clock.now().astimezone(dashboard.LOCAL).date(),
+                                   MONTHS_SHOWN)
+    return render_template("admin/dashboard.html", d=body, offices=offices, bundles=bundles,
+                           months=months, columns=dashboard.columns_of,
+                           query=request.query_string.decode())
+
+
+@bp.get("/dashboard/<table>.csv")
+@group_required(*READERS)
+def dashboard_csv(table: str) -> Response:
+    """One table of the dashboard as CSV, with the page's filters."""
+    dashboard.check_table(table)
+    with transaction() as session:
+        body = dashboard.summary(session, actor(), _filters())
+    return csv_response(table, body)

@@ -1,0 +1,113 @@
+"""Admin pages for users: list and search, create, deactivate, reset the password, set
+groups and office roles. Leaders and supervisors see the pages without the forms."""
+
+from __future__ import annotations
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from engine import admin
+from engine.errors import InvalidInput, OnethingError
+from web.context import transaction
+
+from .admin import PAGE_SIZE, READERS, bp, page_count, page_number
+from .guard import actor, group_required
+
+
+def _fail(err: OnethingError) -> None:
+    """Flash what was wrong with a form (403 still answers as a page)."""
+    if err.status == 403:
+        raise err
+    flash(err.message, "error")
+    if isinstance(err, InvalidInput):
+        for field in err.fields:
+            flash(f"{field.path}: {field.message}", "error")
+
+
+def _words(text: str) -> list[str]:
+    return [w for w in text.replace(",", " ").replace("，", " ").split() if w]
+
+
+@bp.get("/users")
+@group_required(*READERS)
+def users() -> str:
+    """Users by name, with a search and a group filter."""
+    search = request.args.get("q", "").strip()
+    group = request.args.get("group", "").strip()
+    page = page_number()
+    with transaction() as session:
+        rows, total = admin.list_users(session, actor(), q=search or None,
+                                       group=group or None, limit=PAGE_SIZE,
+                                       offset=(page - 1) * PAGE_SIZE)
+        found = [admin.user_as_dict(session, u) for u in rows]
+    return render_template("admin/users.html", users=found, total=total, q=search,
+                           group=group, page=page, pages=page_count(total))
+
+
+@bp.post("/users")
+@group_required(*READERS)
+def create_user() -> Response:
+    """Create a user from the form."""
+    form = request.form
+    try:
+        with transaction() as session:
+            user = admin.create_user(session, actor(), form.get("username", ""),
+                                     form.get("password", ""),
+                                     display_name=form.get("display_name", ""),
+                                     groups=_words(form.get("groups", "")),
+                                     admin=form.get("admin") == "true")
+            name = user.username
+    except OnethingError as err:
+        _fail(err)
+        return redirect(url_for(".users"))
+    flash(_("User %(name)s created.", name=name), "success")
+    return redirect(url_for(".user", username=name))
+
+
+@bp.get("/users/<username>")
+@group_required(*READERS)
+def user(username: str) -> str:
+    """One user with groups, office roles and (for administrators) the forms."""
+    with transaction() as session:
+        found = admin.user_as_dict(session, admin.find_user(session, actor(), username))
+        offices = admin.list_offices(session, actor())
+    roles_text = "\n".join(f"{p['office']} {p['role']} {p['posting']}"
+                           for p in found["postings"])
+    own = [g for g in found["groups"] if not g.startswith("office:") and "@" not in g]
+    return render_template("admin/user.html", user=found, offices=offices,
+                           groups_text=" ".join(own), roles_text=roles_text)
+
+
+@bp.post("/users/<username>/<action>")
+@group_required(*READERS)
+def change_user(username: str, action: str) -> Response:
+    """Deactivate, activate, reset the password, set groups or office roles."""
+    form = request.form
+    try:
+        with transaction() as session:
+            who = actor()
+            if action in ("deactivate", "activate"):
+                admin.set_active(session, who, username, action == "activate")
+            elif action == "password":
+                admin.reset_password(session, who, username, form.get("password", ""))
+            elif action == "groups":
+                admin.set_groups(session, who, username, _words(form.get("groups", "")))
+            elif action == "roles":
+                posts = []
+                for line in form.get("roles", "").splitlines():
+                    parts = line.split()
+                    if not parts:
+                        continue
+                    if len(parts) not in (2, 3):
+                        raise InvalidInput(_("Write one office role per line: "
+                                             "OFFICE ROLE [resident|mission]"))
+                    posts.append(admin.Post(*parts))
+                admin.set_office_roles(session, who, username, posts)
+            else:
+                raise InvalidInput(_("Unknown action %(action)s.", action=action))
+    except OnethingError as err:
+        _fail(err)
+        return redirect(url_for(".user", username=username))
+    flash(_("Saved."), "success")
+    return redirect(url_for(".user", username=username))
