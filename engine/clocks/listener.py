@@ -54,5 +54,18 @@ def on_step(session: Session, event: case_events.StepEvent) -> None:
             operations.pause(session, case.id, item.element_id, item.id, now, scopes=scopes)
     if event.status_changed and case.status in ("completed", "cancelled"):
         operations.end(session, case.id, None, now)
-    else:
-        operations.recompute(session, operations.clocks_of(session, case.id, running=True), now)
+        return
+    running = operations.clocks_of(session, case.id, running=True)
+    operations.recompute(session, running, now)
+    _align_due(event.opened, running)
+
+
+def _align_due(opened: list[WorkItem], running: list[Any]) -> None:
+    """An item's task is due when the item's commitment clock says (in working days),
+    not when the diagram's calendar-day estimate says."""
+    by_scope = {clk.scope: clk for clk in running if clk.paused_since is None}
+    for item in opened:
+        code = (item.input_data or {}).get("item_code")
+        clk = by_scope.get(str(code)) if code else None
+        if clk is not None and item.kind in ("user", "manual"):
+            item.due_at = clk.due_at

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pytest
 from sqlalchemy import select
 
@@ -122,3 +124,20 @@ def test_pause_while_the_applicant_corrects_a_returned_item(sc):
         actions = [e.action for e in s.scalars(select(AuditEvent).where(
             AuditEvent.case_id == cid, AuditEvent.action.like("clock.%")))]
     assert "clock.paused" in actions and "clock.resumed" in actions
+
+
+def test_item_review_tasks_are_due_when_the_item_clock_says(sc):
+    from engine.models import WorkItem
+
+    cid = sc.new_case(at(2026, 9, 28, 9))
+    sc.accept(cid)
+    items = {c["scope"]: c for c in sc.clock(cid)["items"]}
+    with unit_of_work(sc.factory) as s:
+        reviews = s.scalars(select(WorkItem).where(WorkItem.case_id == cid,
+                                                   WorkItem.element_id == "review",
+                                                   WorkItem.state == "open")).all()
+        due = {w.input_data["item_code"]: w.due_at for w in reviews}
+    # working days across the National Day week, not the diagram's calendar-day estimate
+    assert due == {code: datetime.fromisoformat(items[code]["due"])
+                   for code in ("MS-001", "MS-010", "FR-001")}
+    assert due["FR-001"] == at(2026, 10, 10, 17, 30)
