@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import and_, exists, or_
+from sqlalchemy import exists, or_
 from sqlalchemy.sql import ColumnElement
 
 from .actors import Actor
 from .errors import Forbidden
-from .models import Candidate, Case, WorkItem
+from .models import Case, WorkItem
 
 # deploy bundles
 DESIGNERS = frozenset({"designer"})
 # cancel or retry anyone's case, see every case
 OPERATORS = frozenset({"supervisor", "operator"})
+# read every case (county leaders follow the county's work; they act through extensions
+# and escalated supervision orders, not on tasks)
+READERS = frozenset({"leader"})
 # outside systems: send messages and signals, work external tasks
 INTEGRATIONS = frozenset({"integration", "worker"})
 
@@ -33,15 +36,16 @@ def sees_everything(actor: Actor) -> bool:
 
 def visible_cases(actor: Actor) -> ColumnElement[bool] | None:
     """A filter on Case rows: the cases ACTOR started or has (had) work on; None for all."""
-    if sees_everything(actor):
+    if sees_everything(actor) or actor.groups & READERS:
         return None
-    groups = sorted(actor.groups) or [""]
+    from .task_access import candidate_filter  # task_access builds on this module
+
+    # a candidate by the same office-aware rule as the inbox: a window clerk of one branch
+    # does not see another branch's walk-ins
     involved = exists().where(
         WorkItem.case_id == Case.id,
         or_(WorkItem.assignee == actor.username, WorkItem.completed_by == actor.label,
-            exists().where(Candidate.work_item_id == WorkItem.id, or_(
-                and_(Candidate.kind == "group", Candidate.name.in_(groups)),
-                and_(Candidate.kind == "user", Candidate.name == actor.username)))))
+            candidate_filter(actor)))
     return or_(Case.started_by == actor.label, Case.started_by == actor.username, involved)
 
 

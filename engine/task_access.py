@@ -89,8 +89,10 @@ def candidate_filter(actor: Actor) -> ColumnElement[bool]:
     if scope.plain:
         named.append(and_(Candidate.kind == "group", Candidate.name.in_(sorted(scope.plain))))
     parts: list[Select[Any]] = [select(Candidate.work_item_id).where(or_(*named))]
-    local = select(Case.id).where(or_(Case.office_code.is_(None),
-                                      Case.office_code.in_(sorted(scope.offices))))
+    # an alias, so the filter never correlates with a Case of the query it is put in
+    case = aliased(Case)
+    local = select(case.id).where(or_(case.office_code.is_(None),
+                                      case.office_code.in_(sorted(scope.offices))))
     if scope.bare:
         parts.append(select(Candidate.work_item_id).where(
             Candidate.kind == "group", Candidate.name.in_(sorted(scope.bare)),

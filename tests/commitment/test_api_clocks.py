@@ -50,7 +50,7 @@ def test_the_case_clock_with_its_items(web, client, make_user):
     assert_problem(client.get(f"/api/v1/cases/{cid}/clock"), 401)
 
 
-def test_an_extension_once_by_a_supervisor(web, client, make_user):
+def test_an_extension_once_by_a_supervisor_or_leader(web, client, make_user):
     sup = make_user("sup_wang", "supervisor")
     leader = make_user("leader_wang", "leader")
     clerk = make_user("clerk", "window_clerk")
@@ -59,11 +59,11 @@ def test_an_extension_once_by_a_supervisor(web, client, make_user):
     web.accept(cid)
     url = f"/api/v1/cases/{cid}/clock/extend"
     asked = {"days": 3, "reason": "需现场核查 on-site check needed"}
-    # the clerk had work on the case but may not approve; the others may not even see it
+    # the clerk had work on the case but may not approve; another applicant may not even
+    # see it; a county leader sees every case and may approve
     assert_problem(client.post(url, json=asked, headers=clerk), 403)
-    for outsider in (li, leader):
-        body = assert_problem(client.post(url, json=asked, headers=outsider), 404)
-        assert "not found" in body["detail"]
+    body = assert_problem(client.post(url, json=asked, headers=li), 404)
+    assert "not found" in body["detail"]
     body = assert_problem(client.post(url, json={"days": 0, "reason": 5}, headers=sup), 422)
     assert {f["path"] for f in body["fields"]} == {"days", "reason"}
     assert_problem(client.post(url, json={**asked, "days": 61}, headers=sup), 422)
@@ -79,6 +79,8 @@ def test_an_extension_once_by_a_supervisor(web, client, make_user):
     assert body["due"] == at(2026, 10, 14, 17, 30).isoformat()
     assert "已延期" in assert_problem(client.post(url, json=asked, headers=sup),
                                       409)["detail"]
+    # once only, whoever approves: the leader meets the same refusal
+    assert_problem(client.post(url, json=asked, headers=leader), 409)
 
 
 def test_calendar_coverage_and_warning(app, client, make_user, shipped_calendar):

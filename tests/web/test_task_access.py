@@ -58,6 +58,11 @@ def test_a_clerk_of_another_branch_may_not_see_or_take_a_walk_in(county: County)
     assert_problem(county.api("clerk_ya", "GET", f"/tasks/{task}"), 403)
     assert_problem(county.api("clerk_ya", "POST", f"/tasks/{task}/claim"), 403)
     assert_problem(county.api("clerk_ya", "POST", f"/tasks/{task}/complete", json=accept), 403)
+    # nor the case itself, by the same rule
+    assert county.api("clerk_ya", "GET", f"/cases/{case['id']}").status_code in (403, 404)
+    assert case["id"] not in [c["id"] for c in
+                              county.api("clerk_ya", "GET", "/cases").get_json()["items"]]
+    assert county.api("clerk_ty2", "GET", f"/cases/{case['id']}").status_code == 200
     # a reviewer is no window clerk at all; the case is still waiting for acceptance
     assert_problem(county.api("rev_market", "POST", f"/tasks/{task}/complete", json=accept),
                    403)
