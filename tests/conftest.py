@@ -55,6 +55,26 @@ def pg_ready() -> bool:
 
 
 @pytest.fixture
+def pg_schema(pg_ready: bool) -> Iterator[Any]:
+    """An engine on a new, empty PostgreSQL schema (dropped afterwards), for migrations."""
+    from engine.db import make_engine
+
+    schema = f"m_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(PG_URL or "")
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in (PG_URL or "") else "?"
+    engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+@pytest.fixture
 def db_url(tmp_path: Path, request: Any) -> Iterator[str]:
     """A fresh, migrated-by-create_all database: SQLite file, or a PostgreSQL schema."""
     from engine.db import make_engine

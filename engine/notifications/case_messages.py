@@ -14,13 +14,13 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 # importing the clocks first registers their listener before this module's, so a case's
 # clock is started by the time its acceptance message asks for the promised date
 from engine import case_events, clock, clocks, guides
-from engine.models import Case, DeploymentFile, WorkItem
+from engine.clocks.limits import guide_of
+from engine.models import Case, WorkItem
 
 from .outbox import notify
 
@@ -33,7 +33,6 @@ DECISIONS = {"approve": ("准予", "approved"), "refuse": ("不予许可", "refu
 # the commitment clock may tell the promised date of a case; else the data key 'promised_date'
 PromiseSource = Callable[[Session, Case], date | None]
 _promise_source: PromiseSource | None = None
-_guides: dict[str, guides.Guide | None] = {}
 
 
 def set_promise_source(source: PromiseSource | None) -> None:
@@ -61,19 +60,8 @@ def applicant_of(case: Case, data: dict[str, Any]) -> str | None:
 
 
 def _guide(session: Session, deployment_id: int) -> guides.Guide | None:
-    """The deployment's guide, parsed once per content hash."""
-    row = session.execute(select(DeploymentFile.sha256, DeploymentFile.content).where(
-        DeploymentFile.deployment_id == deployment_id,
-        DeploymentFile.name == guides.GUIDE_FILE)).first()
-    if row is None:
-        return None
-    if row.sha256 not in _guides:
-        try:
-            _guides[row.sha256] = guides.load_guide({guides.GUIDE_FILE: bytes(row.content)})
-        except Exception:  # noqa: BLE001 - a message without names beats a failed step
-            log.warning("guide of deployment %s unreadable for notifications", deployment_id)
-            _guides[row.sha256] = None
-    return _guides[row.sha256]
+    """The deployment's guide, parsed once per content hash (shared with the clocks)."""
+    return guide_of(session, deployment_id)
 
 
 def _material_names(guide: guides.Guide | None, ids: list[str], lang: str) -> str:

@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, text
+from sqlalchemy import Engine, inspect
 
 from engine import migrate
 from engine.db import make_engine
 from engine.models import Base
-from tests.conftest import PG_URL
 
 
 def _differences(engine: Engine) -> list[object]:
@@ -38,23 +34,6 @@ def test_chain_on_sqlite(tmp_path) -> None:
         _check(engine)
     finally:
         engine.dispose()
-
-
-@pytest.fixture
-def pg_schema(pg_ready: bool) -> Iterator[Engine]:
-    schema = f"c_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL or "")
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in (PG_URL or "") else "?"
-    engine = make_engine(f"{PG_URL}{sep}options=-csearch_path%3D{schema}")
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 @pytest.mark.postgres

@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from flask import Flask
-from flask.testing import FlaskClient
 
 from engine import clock
-from web.app import create_app, onething
+from tests.ui.conftest import app, client
 
 from .support import County
 
-
-@pytest.fixture
-def app(db_url: str, tmp_path: Path) -> Iterator[Flask]:
-    """The app on a fresh database, with translations and materials in the test's folder."""
-    app = create_app({"DATABASE_URL": db_url, "TESTING": True, "EMBEDDED_WORKER": False,
-                      "TRANSLATIONS_CACHE": str(tmp_path / "translations"),
-                      "MATERIALS_ROOT": str(tmp_path / "materials")})
-    yield app
-    onething(app).close()
-
-
-@pytest.fixture
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
+__all__ = ["app", "client"]
 
 
 @pytest.fixture
