@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from engine.errors import NotFound
 
-MAX_ID = 2**63 - 1
+# row ids are 32-bit integer columns on PostgreSQL: a larger id names no row
+MAX_ID = 2**31 - 1
 
 
 def case_ref(value: str) -> str:

@@ -10,12 +10,12 @@ from flask import Blueprint
 from engine import agency
 from engine.errors import FieldError, InvalidInput, NotFound
 from web.context import actor, transaction
+from web.refs import MAX_ID
 
 from .validation import Fields, json_object
 
 bp = Blueprint("agency", __name__, url_prefix="/agency")
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
 
 
 def _moment(value: str | None) -> datetime | None:

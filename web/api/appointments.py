@@ -10,12 +10,12 @@ from flask import Blueprint, request
 from engine import appointments, clock
 from engine.errors import FieldError, InvalidInput, NotFound
 from web.context import actor, transaction
+from web.refs import MAX_ID
 
 from .validation import Fields, json_object
 
 bp = Blueprint("appointments", __name__)
 
-MAX_ID = 2**63 - 1
 LONGEST_RANGE = timedelta(days=62)
 
 

@@ -9,12 +9,12 @@ from flask import Blueprint
 from engine import cooperation
 from engine.errors import NotFound
 from web.context import actor, transaction
+from web.refs import MAX_ID
 
 from .validation import Fields, json_object
 
 bp = Blueprint("cooperation", __name__)
 
-MAX_ID = 2**31 - 1  # ids are 32-bit integer columns on PostgreSQL
 
 
 @bp.post("/tasks/<item_id>/cooperation")

@@ -21,7 +21,7 @@ bp = Blueprint("deployments", __name__, url_prefix="/deployments")
 
 DESIGNERS = "designer"
 # larger ids cannot exist (ids are 32-bit integer columns on PostgreSQL): route them to 404
-DEPLOYMENT_ID = "int(max=2147483647):deployment_id"
+DEPLOYMENT_ID = "int:deployment_id"
 
 _TYPES = {".bpmn": "application/xml", ".dmn": "application/xml", ".xml": "application/xml",
           ".json": "application/json", ".md": "text/markdown; charset=utf-8",

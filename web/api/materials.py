@@ -19,7 +19,7 @@ from .validation import Fields
 bp = Blueprint("materials", __name__, url_prefix="/cases/<case_ref>/materials")
 
 # larger ids cannot exist (ids are 32-bit integer columns on PostgreSQL): route them to 404
-MATERIAL_ID = "int(max=2147483647):material_id"
+MATERIAL_ID = "int:material_id"
 
 
 def _uploaded(limit: int) -> tuple[str, bytes]:

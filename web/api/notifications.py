@@ -10,12 +10,12 @@ from adapters.notify import LogNotifier
 from engine.errors import NotFound
 from engine.notifications import delivery, outbox
 from web.context import actor, transaction
+from web.refs import MAX_ID
 
 from .validation import Fields, json_object, paging
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
-MAX_ID = 2**63 - 1
 
 
 @bp.record_once

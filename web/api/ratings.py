@@ -11,12 +11,12 @@ from engine import cases, permissions, ratings, supervision
 from engine.errors import NotFound
 from web import refs
 from web.context import actor, transaction
+from web.refs import MAX_ID
 
 from .validation import Fields, json_object
 
 bp = Blueprint("ratings", __name__)
 
-MAX_ID = 2**63 - 1
 CODES = tuple(code for code, _, _ in ratings.LEVELS)
 FOLLOW_UP_STATES = (*ratings.FOLLOW_UP_STEPS, "closed")
 # who reads rating statistics and follow-ups

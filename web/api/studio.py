@@ -10,6 +10,7 @@ from flask import Blueprint, request
 from engine import heat, permissions, studio, version_diff
 from engine.deployments import DeployResult
 from web.context import actor, transaction
+from web.refs import MAX_ID
 
 from .deployments import DEPLOYMENT_ID, _uploaded_files
 from .validation import Fields, json_object
@@ -74,8 +75,8 @@ def diff() -> dict[str, Any]:
     """What changed between two versions of a bundle: files, and BPMN elements by id."""
     _may_use_studio()
     query = Fields(request.args, query=True)
-    old = query.integer("from", required=True, minimum=1, maximum=2**63 - 1)
-    new = query.integer("to", required=True, minimum=1, maximum=2**63 - 1)
+    old = query.integer("from", required=True, minimum=1, maximum=MAX_ID)
+    new = query.integer("to", required=True, minimum=1, maximum=MAX_ID)
     query.done()
     assert old is not None and new is not None
     with transaction() as session:

@@ -12,12 +12,12 @@ from engine.errors import FieldError, InvalidInput, NotFound
 from engine.models import SupervisionOrder
 from web import refs
 from web.context import actor, transaction
+from web.refs import MAX_ID
 
 from .validation import Fields, json_object
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 
-MAX_ID = 2**63 - 1
 LEVELS = ("yellow", "red")
 STATES = ("open", "escalated", "replied")
 

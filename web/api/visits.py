@@ -10,13 +10,13 @@ from flask import Blueprint, request
 from engine import mobile_window, visits
 from engine.errors import FieldError, InvalidInput, NotFound
 from web.context import actor, engine, transaction
+from web.refs import MAX_ID
 
 from .appointments import day_of
 from .validation import Fields, json_object
 
 bp = Blueprint("visits", __name__)
 
-MAX_ID = 2**63 - 1
 MAX_TEXT = 2000
 
 

@@ -19,7 +19,7 @@ from .guard import actor, group_required
 
 bp = Blueprint("studio_ui", __name__, url_prefix="/studio")
 
-DEPLOYMENT_ID = "int(max=9223372036854775807):deployment_id"
+DEPLOYMENT_ID = "int:deployment_id"
 
 
 @bp.get("")
