@@ -136,5 +136,8 @@ def register(app: Flask) -> None:
 
     for pages in (studio, admin):  # the designer studio; admin pages and the dashboard
         app.register_blueprint(pages.bp)
+    from . import workbench_service  # noqa: F401  (service pages on the workbench bp)
     from .workbench import bp as workbench_bp
     app.register_blueprint(workbench_bp)
+    from .portal_service import bp as portal_service_bp
+    app.register_blueprint(portal_service_bp)

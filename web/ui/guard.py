@@ -149,6 +149,7 @@ def nav_sections(who: Actor | None) -> list[tuple[str, str]]:
     if in_groups(who, APPLICANT_GROUPS):
         out += [("bundles", "/portal/"), ("my_cases", "/portal/cases"),
                 ("notifications", "/portal/notifications")]
+        out += [("appointments", "/portal/appointments"), ("visits", "/portal/visits")]
     if in_groups(who, CLERK_GROUPS):
         out.append(("workbench", "/workbench"))
     if in_groups(who, DESIGNER_GROUPS):

@@ -11,6 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from flask import Blueprint, Response, render_template, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
 from engine import audit, comments, inbox, materials, task_access, watches, work_items
@@ -121,11 +122,10 @@ def task_context(session: Session, item_id: str, *, data: dict[str, Any] | None 
 
 @bp.get("/tasks/<item_id>")
 @clerks_only
-def task_page(item_id: str) -> str:
-    """A task: case summary, clock, materials, form, actions, diagram, comments, history."""
-    with transaction() as session:
-        context = task_context(session, item_id)
-    return render_template("workbench/task.html", **context)
+def task_page(item_id: str) -> ResponseReturnValue:
+    """A task: case summary, clock, materials, form, actions, diagram, comments, history;
+    co-handling requests open on their own page (workbench_cooperation)."""
+    return workbench_cooperation.task_view(item_id)
 
 
 @bp.get("/cases/<int:case_id>/materials/<int:material_id>")
@@ -145,4 +145,4 @@ def material(case_id: int, material_id: int) -> Response:
     return response
 
 
-from . import workbench_actions, workbench_desk  # noqa: E402,F401  (routes on bp)
+from . import workbench_actions, workbench_cooperation, workbench_desk  # noqa: E402,F401  (routes on bp)

@@ -1,0 +1,253 @@
+"""The staff side of time and service on the workbench: appointment slots (预约),
+door-to-door visits (上门服务) and the mobile window (移动窗口), with the helpers the
+supervision pages (workbench_supervision) share.
+
+Every page reads and writes through the engine modules that the JSON API uses too; a
+refused form comes back to its page with the reason and a 4xx status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from werkzeug.wrappers import Response
+
+from engine import appointments, clock, drafts, mobile_window, visits
+from engine.actors import Actor
+from engine.desk import bundle_keys, clerk_offices, latest_guide
+from engine.errors import Conflict, FieldError, InvalidInput, OnethingError
+from engine.offices.members import OFFICE_PREFIX
+from web.context import engine, transaction
+
+from . import forms
+from .guard import actor, group_required
+from .i18n import lang
+from .workbench import bp
+
+SUPERVISORS = ("leader", "supervisor")
+LOCAL = ZoneInfo("Asia/Shanghai")
+clerks_only = group_required("window_clerk")
+Page = Callable[[], str]
+
+
+def refusal_text(err: OnethingError) -> str:
+    """The reason of a refusal with the fields it names."""
+    fields = getattr(err, "fields", [])
+    return "; ".join([err.message, *(f"{f.path}: {f.message}" for f in fields)])
+
+
+def refused(err: OnethingError, page: Page) -> tuple[str, int]:
+    """Show PAGE again with the reason the form was refused and the error's status."""
+    flash(refusal_text(err), "error")
+    return page(), err.status
+
+
+def my_offices(who: Actor) -> list[str]:
+    """The codes of the offices WHO is posted at."""
+    return sorted(g.removeprefix(OFFICE_PREFIX) for g in who.groups
+                  if g.startswith(OFFICE_PREFIX))
+
+
+def office_arg(who: Actor) -> str:
+    """The office a page is about: ?office= or the person's first office."""
+    chosen = request.values.get("office", "").strip()
+    if chosen:
+        return chosen
+    mine = my_offices(who)
+    if not mine:
+        raise InvalidInput(_("You are not posted at any office."),
+                           [FieldError("office", "required")])
+    return mine[0]
+
+
+def read_day(name: str, value: str | None) -> date:
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        raise InvalidInput(_("Enter a date as YYYY-MM-DD."),
+                           [FieldError(name, "not a date")]) from None
+
+
+def read_moment(name: str, value: str | None) -> datetime:
+    """A datetime-local field read in the county's time zone."""
+    try:
+        found = datetime.fromisoformat(value or "")
+    except ValueError:
+        raise InvalidInput(_("Enter a date and time."),
+                           [FieldError(name, "not a date and time")]) from None
+    return found if found.tzinfo else found.replace(tzinfo=LOCAL)
+
+
+def read_number(name: str, value: str | None) -> float:
+    try:
+        return float(value or "")
+    except ValueError:
+        raise InvalidInput(_("Enter a number."), [FieldError(name, "not a number")]) from None
+
+
+def local_today() -> date:
+    return clock.now().astimezone(LOCAL).date()
+
+
+# --- appointment slots (预约) ---------------------------------------------------------
+
+def _slots_page() -> str:
+    who = actor()
+    office = office_arg(who)
+    raw_day = request.values.get("day")
+    day = read_day("day", raw_day) if raw_day else local_today()
+    with transaction() as session:
+        slots = appointments.list_slots(session, office, day, day)
+        bookings = appointments.visible(session, who, office, day)
+        rows = [{**appointments.slot_dict(s),
+                 "bookings": [appointments.as_dict(b) for b in bookings if b.slot_id == s.id]}
+                for s in slots]
+    return render_template("workbench/slots.html", office=office, offices=my_offices(who),
+                           day=day.isoformat(), slots=rows)
+
+
+@bp.get("/slots")
+@clerks_only
+def slots_page() -> str:
+    """One day's slots of my office with the bookings of each."""
+    return _slots_page()
+
+
+@bp.post("/slots")
+@clerks_only
+def slot_open() -> Response | tuple[str, int]:
+    """Open a slot: day, start, end, capacity, and a duty clerk when after hours."""
+    form = request.form
+    try:
+        office = office_arg(actor())
+        day = read_day("day", form.get("day"))
+        capacity = int(read_number("capacity", form.get("capacity")))
+        with transaction() as session:
+            appointments.create_slot(session, actor(), office, day, form.get("starts", ""),
+                                     form.get("ends", ""), capacity,
+                                     form.get("duty_clerk", "").strip() or None)
+    except (InvalidInput, Conflict) as err:
+        return refused(err, _slots_page)
+    flash(_("The slot is open for booking."), "success")
+    return redirect(url_for("workbench.slots_page", office=office, day=day.isoformat()), 303)
+
+
+# --- door-to-door visits (上门服务) ---------------------------------------------------
+
+def _visits_page() -> str:
+    who = actor()
+    office = office_arg(who)
+    with transaction() as session:
+        rows = [visits.as_dict(v) for v in visits.visible(session, who, office)]
+    return render_template("workbench/visits.html", office=office, offices=my_offices(who),
+                           visits=rows)
+
+
+@bp.get("/visits")
+@clerks_only
+def visits_page() -> str:
+    """The visits of my office: assign a clerk, record the outcome."""
+    return _visits_page()
+
+
+@bp.post("/visits/<int:visit_id>/assign")
+@clerks_only
+def visit_assign(visit_id: int) -> Response | tuple[str, int]:
+    """Send a clerk of the office on the visit."""
+    try:
+        with transaction() as session:
+            visit = visits.assign(session, actor(), visit_id,
+                                  request.form.get("clerk", "").strip())
+            office = visit.office_code
+    except (InvalidInput, Conflict) as err:
+        return refused(err, _visits_page)
+    flash(_("The clerk was assigned."), "success")
+    return redirect(url_for("workbench.visits_page", office=office), 303)
+
+
+@bp.post("/visits/<int:visit_id>/outcome")
+@clerks_only
+def visit_outcome(visit_id: int) -> Response | tuple[str, int]:
+    """Record what the visit achieved."""
+    form = request.form
+    try:
+        with transaction() as session:
+            visit = visits.record_outcome(
+                session, actor(), visit_id,
+                materials_collected=form.get("materials_collected") == "on",
+                onsite_check_done=form.get("onsite_check_done") == "on",
+                notes=form.get("notes", "").strip())
+            office = visit.office_code
+    except (InvalidInput, Conflict) as err:
+        return refused(err, _visits_page)
+    flash(_("The outcome of the visit was recorded."), "success")
+    return redirect(url_for("workbench.visits_page", office=office), 303)
+
+
+# --- mobile window (移动窗口) ---------------------------------------------------------
+
+def _mobile_page(answers: dict[str, Any] | None = None,
+                 errors: dict[str, str] | None = None) -> str:
+    who = actor()
+    bundle = request.values.get("bundle") or None
+    with transaction() as session:
+        offices = [o.code for o in clerk_offices(session, who)]
+        bundles = bundle_keys(session)
+        office = request.values.get("office") or (offices[0] if offices else "")
+        taken = ([mobile_window.as_dict(i, n)
+                  for i, n in mobile_window.intakes(session, who, office)] if office else [])
+        guide = latest_guide(engine(), session, bundle) if bundle in bundles else None
+    schema = drafts.answers_schema(guide, lang()) if guide else None
+    fields = forms.build_fields(schema, answers or {}, errors or {}, lang()) if schema else []
+    return render_template("workbench/mobile.html", offices=offices, office=office,
+                           bundles=bundles, bundle=bundle if guide else None, fields=fields,
+                           errors=errors or {}, intakes=taken,
+                           today=local_today().isoformat(), form=request.form)
+
+
+@bp.get("/mobile")
+@clerks_only
+def mobile_page() -> str:
+    """The mobile-window intake form and the office's recent intakes."""
+    return _mobile_page()
+
+
+@bp.post("/mobile")
+@clerks_only
+def mobile_intake() -> Response | tuple[str, int]:
+    """Record a market-day intake with the bundle's situational answers; start its case."""
+    form = request.form
+    bundle = form.get("bundle", "")
+    with transaction() as session:
+        guide = latest_guide(engine(), session, bundle)
+    schema = drafts.answers_schema(guide, lang()) if guide else None
+    answers, problems = forms.read_form(schema, form)
+    errors = forms.check(schema, answers, problems) if schema else {}
+    if errors:
+        return _mobile_page(answers, errors), 422
+    try:
+        office = office_arg(actor())
+        day = read_day("market_day", form.get("market_day"))
+        applicant = form.get("applicant", "").strip()
+        if not applicant:
+            raise InvalidInput(_("Name the applicant."), [FieldError("applicant", "required")])
+        with transaction() as session:
+            _intake, case = mobile_window.record_intake(
+                engine(), session, actor(), office, form.get("town", ""),
+                form.get("place", ""), day, bundle,
+                {"applicant": applicant, "answers": answers})
+            number = case.number
+    except (InvalidInput, Conflict) as err:
+        flash(refusal_text(err), "error")
+        errors = forms.errors_from(err) if isinstance(err, InvalidInput) else {}
+        return _mobile_page(answers, errors), err.status
+    flash(_("Case %(number)s started at the mobile window.", number=number), "success")
+    return redirect(url_for("workbench.mobile_page", office=office), 303)
+
+
+from . import workbench_supervision  # noqa: E402,F401  (routes on bp)
