@@ -34,6 +34,7 @@ APPLICANT_GROUPS = frozenset({"applicant", "agent"})
 CLERK_GROUPS = frozenset({"window_clerk", "reviewer", "agent", "supervisor"})
 DESIGNER_GROUPS = frozenset({"designer"})
 ADMIN_GROUPS = frozenset({"admin", "leader", "supervisor"})
+OVERSIGHT_GROUPS = frozenset({"leader", "supervisor"})
 
 
 def password_stamp(user: User) -> str:
@@ -152,6 +153,9 @@ def nav_sections(who: Actor | None) -> list[tuple[str, str]]:
         out += [("appointments", "/portal/appointments"), ("visits", "/portal/visits")]
     if in_groups(who, CLERK_GROUPS):
         out.append(("workbench", "/workbench"))
+    elif in_groups(who, OVERSIGHT_GROUPS):
+        # leaders follow cases through supervision, not through an inbox
+        out.append(("supervision", "/workbench/supervision"))
     if in_groups(who, DESIGNER_GROUPS):
         out.append(("studio", "/studio"))
     if in_groups(who, ADMIN_GROUPS):
