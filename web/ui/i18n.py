@@ -85,10 +85,16 @@ def compile_catalogues(source: Path, target: Path) -> None:
         log.info("compiled %s", mo)
 
 
-def office_datetime(value: datetime | None, style: str = "medium") -> str:
-    """VALUE in the office time zone, in the page's language ('' for None)."""
+def office_datetime(value: datetime | str | None, style: str = "medium") -> str:
+    """VALUE (a datetime or an ISO 8601 text) in the office time zone, in the page's
+    language ('' for None; a text that is no time is shown as it is)."""
     if value is None:
         return ""
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value
     return str(format_datetime(value, style))
 
 
