@@ -19,7 +19,7 @@ from engine.errors import OnethingError, Unauthorized
 from web import auth as api_auth
 from web import errors as api_errors
 
-from . import assets, csrf, guard, i18n
+from . import assets, csrf, forms, guard, i18n
 from .i18n import _
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,8 @@ def register(app: Flask) -> None:
         SESSION_COOKIE_SECURE=bool(app.config.get("HTTPS", env_flag("ONETHING_HTTPS", False))),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
     i18n.init(app)
+    # bilingual model texts ("受理审查 Check materials and accept") in the page's language
+    app.add_template_filter(lambda text: forms.localize(text, i18n.lang()), "local")
     csrf.init(app)
     app.before_request(_load_user)
     app.context_processor(_page_context)
