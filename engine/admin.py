@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
-from . import audit, permissions, users
+from . import audit, roles, users
 from .actors import Actor
 from .errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from .models import AuditEvent, Case, Membership, Office, OfficeMember, User
@@ -31,7 +31,7 @@ def require_admin(actor: Actor, what: str) -> None:
 
 def require_reader(actor: Actor, what: str) -> None:
     """Administrators, leaders and supervisors may read the admin pages."""
-    permissions.require(actor, READERS, what)
+    roles.require(actor, READERS, what)
 
 
 def like_pattern(text: str) -> str:

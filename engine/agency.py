@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from . import audit, clock, deployments, users
 from .actors import Actor
 from .errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
-from .models import AgencyAuthorization, Candidate, Case
+from .models import AgencyAuthorization, Case
 
 ACTIONS = ("apply", "supplement", "receive_result", "all")
 # which action an applicant-lane step is; any other step needs an 'all' authorisation
@@ -157,29 +157,15 @@ def acting_as(session: Session, agent: Actor, principal: str, action: str, case:
     return Actor(agent.username, agent.groups, on_behalf_of=principal)
 
 
-def for_start(session: Session, agent: Actor, principal: str, key: str,
-              data: dict[str, Any], *, version: int | None = None) -> tuple[Actor, dict[str, Any]]:
-    """The on-behalf actor and case data to start KEY for PRINCIPAL (needs scope 'apply')."""
+def for_start(session: Session, agent: Actor, principal: str, key: str, *,
+              version: int | None = None) -> Actor:
+    """AGENT acting for PRINCIPAL to start a case of KEY (needs the scope 'apply').
+
+    The case is then for the principal: its own steps (supplement, delivery) reach the
+    principal's inbox, and the agent's while its authorisation covers them.
+    """
     dep, _process = deployments.find_start(session, key, version)
-    who = acting_as(session, agent, principal, "apply", None, bundle=dep.bundle_key)
-    named = data.get("applicant_user")
-    if named not in (None, "", principal):
-        raise InvalidInput("an agent applies only for its principal", [FieldError(
-            "data.applicant_user", f"must be {principal} (or left out) when acting for it")])
-    # the applicant's own steps (supplement, delivery) then reach the principal's inbox
-    return who, {**data, "applicant_user": principal}
-
-
-def sees_case(session: Session, agent: Actor, case: Case) -> bool:
-    """Whether AGENT holds an authorisation in force from the applicant of CASE."""
-    now = clock.now()
-    applicants = {p for p in (case.started_by or "").split(" for ") if p}
-    applicants |= set(session.scalars(
-        select(Candidate.name).where(Candidate.case_id == case.id, Candidate.kind == "user")))
-    grants = session.scalars(select(AgencyAuthorization).where(
-        AgencyAuthorization.agent == agent.username,
-        AgencyAuthorization.principal.in_(sorted(applicants) or [""])))
-    return any(_standing(g, case, None, now) is None for g in grants)
+    return acting_as(session, agent, principal, "apply", None, bundle=dep.bundle_key)
 
 
 def as_dict(grant: AgencyAuthorization) -> dict[str, Any]:

@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
-from . import audit, clock, permissions, users
+from . import audit, clock, permissions, roles, users
 from .actors import Actor
 from .cases import get_case
 from .errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
@@ -39,7 +39,7 @@ _HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 
 def office_staff(actor: Actor, office_code: str) -> bool:
     """Whether ACTOR works at OFFICE_CODE (or may see every office)."""
-    return permissions.sees_everything(actor) or f"{OFFICE_PREFIX}{office_code}" in actor.groups
+    return roles.sees_everything(actor) or f"{OFFICE_PREFIX}{office_code}" in actor.groups
 
 
 def applicant_name(actor: Actor) -> str:

@@ -30,7 +30,15 @@ def element_meta(bundle: CompiledBundle, task: Any) -> ElementMeta | None:
     return None
 
 
+# the lane (or candidate group) of the applicant's own steps: it names the case's
+# applicant, never the group of every applicant account
 APPLICANT_LANE = "applicant"
+# the case data that names the applicant, for scripts and ${applicant_user} candidates;
+# the engine sets it from the case, a form may not (engine.contracts)
+APPLICANT_KEY = "applicant_user"
+# who works the applicant's steps of a case that is for nobody's account (started by the
+# engine): the window clerks of the accepting office
+NO_APPLICANT_ROLE = "window_clerk"
 
 
 def _names(raw: str | None, data: dict[str, Any]) -> list[str]:
@@ -108,9 +116,12 @@ def new_work_item(case: Case, task: Any, bundle: CompiledBundle, now: datetime) 
     users += _names(properties.get("candidateUsers"), data)
     if not groups and not users and not assignee and spec.lane:
         groups = [spec.lane]
-    if spec.lane == APPLICANT_LANE and data.get("applicant_user"):
-        # the applicant's own steps are theirs, not any applicant's
-        users.append(str(data["applicant_user"]))
+    if APPLICANT_LANE in groups:
+        groups = [g for g in groups if g != APPLICANT_LANE]
+        if case.applicant:
+            users.append(case.applicant)
+        else:
+            groups.append(NO_APPLICANT_ROLE)
     item = WorkItem(
         id=str(task.id), case_id=case.id, kind=kind, element_id=element_id(spec),
         process_id=task.workflow.spec.name, title=spec.bpmn_name or spec.name,

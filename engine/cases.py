@@ -11,8 +11,19 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, case_routing, clock, cooperation, deployments, guides, permissions
-from .actors import Actor
+from . import (
+    audit,
+    case_routing,
+    clock,
+    contracts,
+    cooperation,
+    deployments,
+    guides,
+    permissions,
+    roles,
+)
+from .actors import SYSTEM, Actor
+from .assignment import APPLICANT_KEY
 from .case_numbers import next_number
 from .case_runner import lock_case, open_live, run_steps, store
 from .db import insert_rows
@@ -29,11 +40,13 @@ log = logging.getLogger(__name__)
 def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | None = None, *,
                actor: Actor, business_key: str | None = None, version: int | None = None,
                title: str | None = None, office: str | None = None,
-               channel: str | None = None) -> Case:
+               channel: str | None = None, applicant: str | None = None) -> Case:
     """Start a case of a bundle (or process id) with DATA and run it until it waits.
 
     OFFICE is the accepting office's code (any office may accept any bundle), CHANNEL
-    how the applicant came (online, window, appointment, ...).
+    how the applicant came (online, window, appointment, ...). The case is for its
+    starter, or for the principal an agent acts for; APPLICANT names someone else only
+    where the engine has checked who they are (a window desk, a draft's owner).
     """
     if data is not None:
         check_data(data, "case data")
@@ -43,14 +56,19 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
     if guide is not None and data and isinstance(data.get("answers"), dict):
         asked = {q.id for q in guide.questions}
         guides.check_answers(guide, {k: v for k, v in data["answers"].items() if k in asked})
+    contracts.check_start(bundle, process_id, guide, data or {})
     _check_office_channel(session, guide, office, channel)
     spec, subs = spec_of(bundle, process_id)
     from SpiffWorkflow.bpmn import BpmnWorkflow
 
     workflow = BpmnWorkflow(spec, subs, script_engine=rt.script_engine)
+    owner = applicant or actor.on_behalf_of or (None if actor is SYSTEM else actor.username)
     start = workflow.get_next_task(state=TaskState.READY)
     if start is not None and data:
         start.data.update(copy.deepcopy(data))
+    if start is not None and owner is not None and APPLICANT_KEY in bundle.dataflow.mentioned:
+        # who the case is for, for a diagram that reads it; set after the caller's data
+        start.data[APPLICANT_KEY] = owner
     if start is not None and guide is not None:
         # 全城通办: each item goes to whoever is competent for the accepting office; set
         # here, after the caller's data, so a caller cannot choose its own reviewers
@@ -60,7 +78,8 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
                 bundle_key=dep.bundle_key, business_key=business_key,
                 office_code=office, channel=channel,
                 title=title or getattr(spec, "description", None) or process_id,
-                status="running", version=0, started_by=actor.label, created_at=now,
+                status="running", version=0, started_by=actor.label, applicant=owner,
+                created_at=now,
                 updated_at=now, workflow_state="{}")
     insert_rows(session, [case])
     session.add(case)
@@ -145,7 +164,7 @@ def cancel_case(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
                 reason: str = "") -> Case:
     case = get_case(session, case_ref)
     if case.started_by != actor.label:
-        permissions.require(actor, permissions.OPERATORS, "cancel a case someone else started")
+        roles.require(actor, roles.OPERATORS, "cancel a case someone else started")
     if case.status in ("completed", "cancelled"):
         raise Conflict(f"case {case.number} has already ended ({case.status})")
     return advance(rt, session, case.id, actor, "case.cancelled",
@@ -156,7 +175,7 @@ def retry_case(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
                data: dict[str, Any] | None = None) -> Case:
     """Run a stopped case again from its failed task, optionally with corrected data."""
     case = get_case(session, case_ref)
-    permissions.require(actor, permissions.OPERATORS, "retry a stopped case")
+    roles.require(actor, roles.OPERATORS, "retry a stopped case")
     if case.status != "error":
         raise Conflict(f"case {case.number} is not stopped by an error")
     if data is not None:
@@ -202,7 +221,7 @@ def as_dict(session: Session, case: Case, *, full: bool = False) -> dict[str, An
         "process": case.process_id, "deployment_id": case.deployment_id,
         "business_key": case.business_key, "title": case.title,
         "office": case.office_code, "channel": case.channel, "status": case.status,
-        "version": case.version, "started_by": case.started_by,
+        "version": case.version, "started_by": case.started_by, "applicant": case.applicant,
         "created_at": case.created_at.isoformat(), "updated_at": case.updated_at.isoformat(),
         "completed_at": case.completed_at.isoformat() if case.completed_at else None,
         "next_timer_at": case.next_timer_at.isoformat() if case.next_timer_at else None,

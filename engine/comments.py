@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, inbox
+from . import audit, clock, permissions
 from .actors import Actor
 from .errors import FieldError, InvalidInput, NotFound
 from .models import Case, Comment, WorkItem
@@ -18,7 +18,7 @@ MAX_BODY = 4000
 def add(session: Session, case: Case, actor: Actor, body: str,
         task_id: str | None = None) -> Comment:
     """Leave BODY on CASE (about TASK_ID when given) as ACTOR."""
-    inbox.check_case_visible(session, case, actor)
+    permissions.check_staff_visible(session, case, actor)
     text = body.strip()
     if not text:
         raise InvalidInput("the comment is empty", [FieldError("body", "must not be empty")])
@@ -40,7 +40,7 @@ def add(session: Session, case: Case, actor: Actor, body: str,
 
 def list_for_case(session: Session, case: Case, actor: Actor) -> list[Comment]:
     """CASE's comments, oldest first, for whoever may see the case."""
-    inbox.check_case_visible(session, case, actor)
+    permissions.check_staff_visible(session, case, actor)
     return list(session.scalars(select(Comment).where(Comment.case_id == case.id)
                                 .order_by(Comment.id)))
 

@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import clock, commitment_figures, permissions, workdays
+from . import clock, commitment_figures, roles, workdays
 from .actors import Actor
 from .errors import FieldError, InvalidInput, NotFound
 from .guides import GUIDE_FILE, load_guide
@@ -64,7 +64,7 @@ class Filters:
 
 def require_viewer(actor: Actor) -> None:
     """Administrators, leaders and supervisors see the dashboard."""
-    permissions.require(actor, VIEWERS, "see the dashboard")
+    roles.require(actor, VIEWERS, "see the dashboard")
 
 
 class _Commitments:

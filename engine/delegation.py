@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from . import audit, inbox, permissions, task_access, users, work_items
+from . import audit, inbox, roles, task_access, users, work_items
 from .actors import Actor
 from .errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TaskNotReady
 from .models import WorkItem
@@ -15,7 +15,7 @@ MAX_NOTE = 1000
 
 def _may_hand_over(session: Session, item: WorkItem, actor: Actor) -> bool:
     """The assignee, a candidate of an unclaimed task, a supervisor or an admin."""
-    if permissions.sees_everything(actor):
+    if roles.sees_everything(actor):
         return True
     return task_access.may_work_on(session, item, actor)
 

@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, permissions
+from . import audit, clock, roles
 from .actors import Actor
 from .diagrams import compile_bundle
 from .errors import InvalidInput, NotFound, TooLarge
@@ -79,7 +79,7 @@ def read_paths(paths: list[Path]) -> dict[str, bytes]:
 def deploy(session: Session, files: Mapping[str, bytes], *, actor: Actor,
            bundle_key: str | None = None) -> DeployResult:
     """Validate and store FILES as a new version, or return the identical one already stored."""
-    permissions.require(actor, permissions.DESIGNERS, "deploy bundles")
+    roles.require(actor, roles.DESIGNERS, "deploy bundles")
     check_files(files)
     bundle = compile_bundle(files)
     if GUIDE_FILE in files:

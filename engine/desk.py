@@ -113,8 +113,8 @@ def start_walk_in(rt: Engine, session: Session, actor: Actor, bundle: str,
     accepting = desk_office(session, actor, office)
     password = _account(session, applicant, actor)
     username = applicant.username.strip()
-    data = {"applicant": applicant.name.strip(), "applicant_user": username,
-            "answers": answers}
+    data = {"applicant": applicant.name.strip(), "answers": answers}
+    # the clerk has seen the applicant's identity document at the window
     case = cases.start_case(rt, session, bundle, data, actor=actor, office=accepting.code,
-                            channel=CHANNEL)
+                            channel=CHANNEL, applicant=username)
     return WalkIn(case, username, password)

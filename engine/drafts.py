@@ -17,66 +17,13 @@ from sqlalchemy.orm import Session
 
 from . import agency, audit, cases, clock, deployments, forms, guides
 from .actors import Actor
+from .application_form import application_schema
 from .errors import Conflict, FieldError, InvalidInput, NotFound
 from .models import ApplicationDraft, Case
 from .runtime import Engine
 
 DRAFT = "draft"
 SUBMITTED = "submitted"
-PHONE_PATTERN = r"^[0-9+\- ]{5,20}$"
-
-_APPLICANT_TEXTS = {
-    "applicant": ("申请人（企业名称或姓名）", "Applicant (enterprise or person)"),
-    "id_number": ("统一社会信用代码或身份证号", "Credit code or ID number"),
-    "contact_name": ("联系人", "Contact person"),
-    "contact_phone": ("联系电话", "Contact phone"),
-    "address": ("经营场所地址", "Address of the premises"),
-}
-
-
-def _text(pair: tuple[str, str], lang: str) -> str:
-    return pair[1] if lang == "en" else pair[0]
-
-
-def answers_schema(guide: guides.Guide, lang: str = "zh") -> dict[str, Any]:
-    """The guide's situational questions as a JSON Schema object, titles in LANG."""
-    properties: dict[str, Any] = {}
-    for question in guide.questions:
-        title = question.text.get(lang)
-        if question.type == "boolean":
-            properties[question.id] = {"type": "boolean", "title": title}
-        elif question.type == "number":
-            properties[question.id] = {"type": "number", "minimum": 0, "title": title}
-        else:
-            properties[question.id] = {"type": "string", "title": title, "oneOf": [
-                {"const": c.value, "title": c.text.get(lang)} for c in question.choices]}
-    return {"type": "object", "properties": properties,
-            "required": [q.id for q in guide.questions]}
-
-
-def application_schema(guide: guides.Guide, lang: str = "zh") -> dict[str, Any]:
-    """The merged application form of a bundle: applicant details and situational answers."""
-    texts = {name: _text(pair, lang) for name, pair in _APPLICANT_TEXTS.items()}
-    answers = answers_schema(guide, lang)
-    answers["title"] = "您的情形" if lang != "en" else "Your situation"
-    return {
-        "type": "object",
-        "required": ["applicant", "id_number", "contact_phone", "answers"],
-        "properties": {
-            "applicant": {"type": "string", "title": texts["applicant"], "minLength": 2,
-                          "maxLength": 200},
-            "id_number": {"type": "string", "title": texts["id_number"], "minLength": 6,
-                          "maxLength": 30},
-            "contact_name": {"type": "string", "title": texts["contact_name"],
-                             "maxLength": 100},
-            "contact_phone": {"type": "string", "title": texts["contact_phone"],
-                              "pattern": PHONE_PATTERN},
-            "address": {"type": "string", "title": texts["address"], "maxLength": 300},
-            "answers": answers,
-        },
-    }
-
-
 def _owner(session: Session, actor: Actor, key: str, on_behalf_of: str | None) -> str:
     """Whose application ACTOR writes: its own, or (as an agent) its principal's."""
     if on_behalf_of is None or on_behalf_of == actor.username:
@@ -163,11 +110,12 @@ def submit_draft(rt: Engine, session: Session, draft_id: int, actor: Actor, *,
         problems.append(FieldError("channel", "choose how you apply"))
     if problems:
         raise InvalidInput("the application is not complete", problems)
-    data = {**copy.deepcopy(draft.data), "applicant_user": draft.owner}
+    data = copy.deepcopy(draft.data)
     who = actor
     if draft.owner != actor.username and not actor.is_admin:
-        who, data = agency.for_start(session, actor, draft.owner, draft.bundle_key, data)
+        who = agency.for_start(session, actor, draft.owner, draft.bundle_key)
     case = cases.start_case(rt, session, draft.bundle_key, data, actor=who,
+                            applicant=draft.owner,
                             business_key=str(data.get("id_number") or "") or None,
                             title=str(data.get("applicant") or "") or None,
                             office=draft.office_code, channel=draft.channel)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, permissions
+from . import audit, clock, roles
 from .actors import Actor
 from .case_runner import lock_case
 from .errors import Conflict, InvalidInput
@@ -21,7 +21,7 @@ from .work_items import get
 def fetch_and_lock(session: Session, worker_id: str, topics: list[str], *, actor: Actor,
                    max_tasks: int = 10, lock_seconds: int = 60) -> list[dict[str, Any]]:
     """Lock up to MAX_TASKS open external items of TOPICS for WORKER_ID; return their data."""
-    permissions.require(actor, permissions.INTEGRATIONS, "work external tasks")
+    roles.require(actor, roles.INTEGRATIONS, "work external tasks")
     if not worker_id or not topics:
         raise InvalidInput("give a workerId and at least one topic")
     now = clock.now()
@@ -55,7 +55,7 @@ def _locked_by(item: WorkItem, worker_id: str) -> None:
 
 def complete(rt: Engine, session: Session, item_id: str, worker_id: str,
              variables: dict[str, Any] | None, actor: Actor) -> Case:
-    permissions.require(actor, permissions.INTEGRATIONS, "work external tasks")
+    roles.require(actor, roles.INTEGRATIONS, "work external tasks")
     item = get(session, item_id)
     _locked_by(item, worker_id)
     return complete_item(rt, session, item_id, variables or {}, actor,
@@ -65,7 +65,7 @@ def complete(rt: Engine, session: Session, item_id: str, worker_id: str,
 def fail(session: Session, item_id: str, worker_id: str, message: str, *, retries: int,
          retry_timeout_ms: int, actor: Actor) -> WorkItem:
     """Record a failure; with retries left the item is fetchable again after the timeout."""
-    permissions.require(actor, permissions.INTEGRATIONS, "work external tasks")
+    roles.require(actor, roles.INTEGRATIONS, "work external tasks")
     item = get(session, item_id)
     _locked_by(item, worker_id)
     item.last_error = (message or "failed")[:4000]

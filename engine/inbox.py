@@ -17,9 +17,9 @@ from sqlalchemy import Select, and_, func, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from . import agency, clock, permissions, task_access, work_items
+from . import clock, task_access, work_items
 from .actors import Actor
-from .errors import FieldError, Forbidden, InvalidInput
+from .errors import FieldError, InvalidInput
 from .models import Case, Watch, WorkItem
 
 TABS = ("mine", "group", "watched")
@@ -159,12 +159,3 @@ def summary(item: WorkItem, case: Case) -> dict[str, Any]:
     return {**work_items.as_dict(item), "case_number": case.number, "bundle": case.bundle_key,
             "office": case.office_code, "channel": case.channel, "case_title": case.title,
             "overdue": bool(item.due_at and item.due_at < clock.now())}
-
-
-def check_case_visible(session: Session, case: Case, actor: Actor) -> None:
-    """Raise Forbidden unless ACTOR may look at CASE (involved, operator, or its agent)."""
-    try:
-        permissions.check_visible(session, case, actor)
-    except Forbidden:
-        if not agency.sees_case(session, actor, case):
-            raise

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from . import audit, clock, guides, permissions
+from . import agency, audit, clock, guides, permissions
 from .actors import Actor
 from .case_runner import lock_case
 from .errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TooLarge
@@ -53,27 +53,27 @@ def start_data(session: Session, case: Case) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _is_applicant(session: Session, case: Case, actor: Actor) -> bool:
-    if case.started_by in (actor.label, actor.username):
-        return True
-    applicant = start_data(session, case).get("applicant_user")
-    return applicant is not None and str(applicant) == actor.username
+def _is_applicant(case: Case, actor: Actor) -> bool:
+    return actor.username in (case.applicant, case.started_by)
 
 
 def check_readable(session: Session, case: Case, actor: Actor) -> None:
-    """Raise Forbidden unless ACTOR may see CASE or is its applicant."""
-    if not _is_applicant(session, case, actor):
-        permissions.check_visible(session, case, actor)
+    """Raise Forbidden unless ACTOR may see CASE (engine.permissions)."""
+    permissions.check_visible(session, case, actor)
 
 
 def check_may_upload(session: Session, case: Case, actor: Actor) -> None:
-    """Raise Forbidden unless ACTOR is the applicant, an admin or a clerk who sees CASE."""
-    if actor.is_admin or _is_applicant(session, case, actor):
+    """Raise Forbidden unless ACTOR is the applicant, its agent authorised to supplement,
+    an admin, or a window clerk who sees CASE."""
+    if actor.is_admin or _is_applicant(case, actor):
+        return
+    if case.applicant and agency.active_for(session, actor, case.applicant, "supplement",
+                                            case) is not None:
         return
     permissions.check_visible(session, case, actor)
     if not actor.groups & CLERKS:
         raise Forbidden(f"{actor.username} may not hand in materials for case {case.number} "
-                        f"(the applicant, administrators and window clerks may)")
+                        f"(the applicant, its agents, administrators and window clerks may)")
 
 
 def _bundle_files(session: Session, case: Case) -> dict[str, bytes]:

@@ -10,7 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import permissions
+from . import roles
 from .actors import SYSTEM, Actor
 from .cases import advance
 from .errors import Conflict, InvalidInput, NotFound
@@ -28,7 +28,7 @@ def send_message(rt: Engine, session: Session, name: str, *, actor: Actor,
                  correlation: dict[str, Any] | None = None, payload: Any = None,
                  business_key: str | None = None, all_matching: bool = False) -> list[Case]:
     """Deliver message NAME to the one waiting case it correlates with (or all, if asked)."""
-    permissions.require(actor, permissions.INTEGRATIONS, "send messages")
+    roles.require(actor, roles.INTEGRATIONS, "send messages")
     if not name:
         raise InvalidInput("a message needs a name")
     if payload is not None:
@@ -92,7 +92,7 @@ def send_signal(rt: Engine, session: Session, name: str, *, actor: Actor,
     """Broadcast signal NAME to every case waiting for it."""
     from SpiffWorkflow.spiff.specs.event_definitions import SignalEventDefinition
 
-    permissions.require(actor, permissions.INTEGRATIONS, "send signals")
+    roles.require(actor, roles.INTEGRATIONS, "send signals")
     if not name:
         raise InvalidInput("a signal needs a name")
     if payload is not None:

@@ -1,60 +1,91 @@
-"""Who may do what beyond working their own tasks: group names and checks."""
+"""Who may see a case: the one rule behind pages, the API, downloads, audit and diagrams.
+
+A person sees a case when it is theirs (they are its applicant, or started it for
+themselves), when they hold an agency authorisation in force from its applicant that
+covers it, or when they have work on it: a task of it they may work on now (by the rule
+of engine.task_access: a candidate within their offices, or its assignee) or one they
+completed themselves. Admins, supervisors and operators see every case, county leaders
+read every case. Nothing else grants sight: not being in the same group as the
+applicant, not a value in the case's data.
+"""
 
 from __future__ import annotations
 
-from typing import Any
-
-from sqlalchemy import exists, or_
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
+from . import clock
 from .actors import Actor
 from .errors import Forbidden
-from .models import Case, WorkItem
-
-# deploy bundles
-DESIGNERS = frozenset({"designer"})
-# cancel or retry anyone's case, see every case
-OPERATORS = frozenset({"supervisor", "operator"})
-# read every case (county leaders follow the county's work; they act through extensions
-# and escalated supervision orders, not on tasks)
-READERS = frozenset({"leader"})
-# outside systems: send messages and signals, work external tasks
-INTEGRATIONS = frozenset({"integration", "worker"})
+from .models import AgencyAuthorization, Case, Watch, WorkItem
+from .roles import INTEGRATIONS, reads_everything
+from .task_access import candidate_filter, is_candidate
 
 
-def require(actor: Actor, groups: frozenset[str], what: str) -> None:
-    """Raise Forbidden unless ACTOR is an admin or in one of GROUPS."""
-    if actor.is_admin or actor.groups & groups:
-        return
-    raise Forbidden(f"{actor.username} may not {what} "
-                    f"(needs one of the groups: {', '.join(sorted(groups))})")
+def _authorised(actor: Actor) -> ColumnElement[bool]:
+    """An agency authorisation in force from the case's applicant covers the case."""
+    grant = AgencyAuthorization
+    now = clock.now()
+    return exists().where(
+        grant.agent == actor.username, grant.principal == Case.applicant,
+        grant.revoked.is_(False), grant.valid_from <= now, grant.valid_until > now,
+        or_(grant.bundle_key.is_(None), grant.bundle_key == Case.bundle_key),
+        or_(grant.case_id.is_(None), grant.case_id == Case.id))
 
 
-def sees_everything(actor: Actor) -> bool:
-    return actor.is_admin or bool(actor.groups & OPERATORS)
+def _has_work(actor: Actor) -> ColumnElement[bool]:
+    """A task of the case ACTOR holds, completed, or may take now."""
+    return exists().where(
+        WorkItem.case_id == Case.id,
+        or_(WorkItem.assignee == actor.username, WorkItem.completed_by == actor.username,
+            and_(WorkItem.state == "open", WorkItem.assignee.is_(None),
+                 candidate_filter(actor))))
 
 
 def visible_cases(actor: Actor) -> ColumnElement[bool] | None:
-    """A filter on Case rows: the cases ACTOR started or has (had) work on; None for all."""
-    if sees_everything(actor) or actor.groups & READERS:
+    """A filter on Case rows: the cases ACTOR may see; None when ACTOR sees every case."""
+    if reads_everything(actor):
         return None
-    from .task_access import candidate_filter  # task_access builds on this module
-
-    # a candidate by the same office-aware rule as the inbox: a window clerk of one branch
-    # does not see another branch's walk-ins
-    involved = exists().where(
-        WorkItem.case_id == Case.id,
-        or_(WorkItem.assignee == actor.username, WorkItem.completed_by == actor.label,
-            candidate_filter(actor)))
-    return or_(Case.started_by == actor.label, Case.started_by == actor.username, involved)
+    return or_(Case.applicant == actor.username, Case.started_by == actor.username,
+               _authorised(actor), _has_work(actor))
 
 
-def check_visible(session: Any, case: Case, actor: Actor) -> None:
-    """Raise NotFound-like Forbidden when ACTOR may not look at CASE."""
+def may_see_case(session: Session, case: Case, actor: Actor) -> bool:
+    """Whether ACTOR may look at CASE."""
     condition = visible_cases(actor)
     if condition is None:
-        return
-    from sqlalchemy import select
+        return True
+    return session.scalar(select(Case.id).where(Case.id == case.id, condition)) is not None
 
-    if session.scalar(select(Case.id).where(Case.id == case.id, condition)) is None:
+
+def check_visible(session: Session, case: Case, actor: Actor) -> None:
+    """Raise Forbidden unless ACTOR may look at CASE."""
+    if not may_see_case(session, case, actor):
         raise Forbidden(f"{actor.username} may not see case {case.number}")
+
+
+def check_staff_visible(session: Session, case: Case, actor: Actor) -> None:
+    """Raise Forbidden unless ACTOR sees CASE as staff: through work on it, or because it
+    reads every case. Internal notes and watching are not for the applicant's side."""
+    if reads_everything(actor):
+        return
+    if session.scalar(select(Case.id).where(Case.id == case.id, _has_work(actor))) is None:
+        raise Forbidden(f"{actor.username} has no work on case {case.number}")
+
+
+def may_see_task(session: Session, item: WorkItem, actor: Actor) -> bool:
+    """Who may look at the task ITEM: its assignee, completer and candidates, integrations
+    for external work, those who read every case, and watchers who still see its case."""
+    if reads_everything(actor) or actor.username in (item.assignee, item.completed_by):
+        return True
+    if item.kind == "external" and actor.groups & INTEGRATIONS:
+        return True
+    if is_candidate(session, item, actor):
+        return True
+    watching = select(Watch.id).where(Watch.username == actor.username,
+                                      Watch.case_id == item.case_id)
+    if session.scalar(watching) is None:
+        return False
+    case = session.get(Case, item.case_id)
+    return case is not None and may_see_case(session, case, actor)

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from . import deployments, permissions
+from . import deployments, roles
 from .actors import Actor
 from .deployments import DeployResult
 from .errors import InvalidInput, NotFound
@@ -119,7 +119,7 @@ def save_diagram(session: Session, deployment_id: int, name: str, xml: bytes, *,
     DiagramInvalid naming file, line and element, and nothing is stored; unchanged
     content answers the version already stored.
     """
-    permissions.require(actor, permissions.DESIGNERS, "edit diagrams")
+    roles.require(actor, roles.DESIGNERS, "edit diagrams")
     base = get_version(session, deployment_id)
     files = files_of(base)
     if name not in files:
@@ -135,7 +135,7 @@ def save_diagram(session: Session, deployment_id: int, name: str, xml: bytes, *,
 def add_files(session: Session, bundle_key: str, uploads: Mapping[str, bytes], *,
               actor: Actor) -> DeployResult:
     """Add or replace UPLOADS in the newest version of BUNDLE_KEY and deploy the result."""
-    permissions.require(actor, permissions.DESIGNERS, "upload bundle files")
+    roles.require(actor, roles.DESIGNERS, "upload bundle files")
     if not uploads:
         raise InvalidInput("no files given")
     for name in uploads:

@@ -11,9 +11,9 @@ The rule is written twice on purpose, once per shape of question: ``is_candidate
 for one task in Python from the task's candidates (no extra query on the hot path of
 completing a task), ``candidate_filter`` answers for a whole inbox in SQL. Both are built
 from ``scope_of`` and the tests check that they agree. Beyond candidates: admins may work
-on anything; supervisors and operators see every task (``permissions.sees_everything``)
-but work only their own; an agent acting for its principal takes the principal's tasks;
-external tasks are fetched by integration workers and are not bound to an office.
+on anything; supervisors and operators see every task (engine.permissions) but work only
+their own; an agent acting for its principal takes the principal's tasks; external tasks
+are fetched by integration workers and are not bound to an office.
 """
 
 from __future__ import annotations
@@ -25,9 +25,8 @@ from sqlalchemy import Select, and_, exists, or_, select, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
-from . import permissions
 from .actors import Actor
-from .models import Candidate, Case, Watch, WorkItem
+from .models import Candidate, Case, WorkItem
 from .models.offices import ROLES
 from .offices.members import OFFICE_PREFIX
 
@@ -130,19 +129,3 @@ def may_work_on(session: Session, item: WorkItem, actor: Actor,
     if item.assignee:
         return item.assignee == actor.username
     return is_candidate(session, item, actor)
-
-
-def may_see(session: Session, item: WorkItem, actor: Actor) -> bool:
-    """Who may look at ITEM: those who may work on it, its completer, watchers, overseers."""
-    if permissions.sees_everything(actor) or item.assignee == actor.username:
-        return True
-    if item.completed_by == actor.label:
-        return True
-    if item.kind == "external" and actor.groups & permissions.INTEGRATIONS:
-        return True
-    if is_candidate(session, item, actor):
-        return True
-    watching = select(Watch.id).where(Watch.username == actor.username,
-                                      Watch.case_id == item.case_id)
-    return session.scalar(watching) is not None
-

@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from . import audit, clock, inbox
+from . import audit, clock, permissions
 from .actors import Actor
 from .models import Case, Watch
 
@@ -20,7 +20,7 @@ def is_watching(session: Session, case_id: int, username: str) -> bool:
 
 def watch(session: Session, case: Case, actor: Actor) -> bool:
     """Follow CASE; True if this started watching (False: already watched)."""
-    inbox.check_case_visible(session, case, actor)
+    permissions.check_staff_visible(session, case, actor)
     if is_watching(session, case.id, actor.username):
         return False
     session.add(Watch(username=actor.username, case_id=case.id, created_at=clock.now()))

@@ -11,7 +11,7 @@ from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session, defer, lazyload, object_session
 from sqlalchemy.orm.attributes import set_committed_value
 
-from . import agency, audit, bundle_checks, clock, forms, task_access
+from . import agency, audit, bundle_checks, clock, contracts, forms, task_access
 from .actors import Actor
 from .case_runner import lock_case_of_item
 from .errors import Conflict, Forbidden, NotFound, TaskNotReady
@@ -124,7 +124,10 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
         if not may_work_on(item, actor, on_behalf_of):
             raise Forbidden(f"{actor.label} may not complete this task")
     bundle = rt.specs.get(session, case.deployment_id)
-    forms.validate(forms.schema_for(bundle, item.form_schema), data)
+    forms.check_data(data, "task data")
+    contract = contracts.for_task(bundle, item)
+    contracts.check(contract, data, "the task" if contract.schema is None else "the form")
+    forms.validate(contract.schema, data)
     bundle_checks.run(case, item, data)
 
     def finish(live: Any, _case: Case) -> None:

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 from engine import audit, clock
 from engine.actors import Actor
 from engine.models import Department, Item, ItemMaterial
-from engine.permissions import require
+from engine.roles import require
 
 from .cells import MaterialRecord
 from .reading import CatalogSource, read_catalog, rows_of

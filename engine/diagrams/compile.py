@@ -12,6 +12,7 @@ from typing import Any
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.diagrams.camunda import normalise
+from engine.diagrams.dataflow import DataFlow, analyse, warn_protected_fields
 from engine.diagrams.flavour import BPMN_NS, DMN_NAMESPACES, bundle_flavour, detect_flavour
 from engine.diagrams.lint import (
     Findings,
@@ -43,6 +44,8 @@ class CompiledBundle:
     elements: dict[str, ElementMeta]
     forms: dict[str, dict[str, Any]]
     warnings: list[Problem] = field(default_factory=list)
+    # which variables decide who works a task, and which ones a formless task may take
+    dataflow: DataFlow = field(default_factory=DataFlow)
 
 
 @dataclass
@@ -85,7 +88,10 @@ def compile_bundle(files: Mapping[str, bytes], *, refuse_unsafe: bool = False) -
     except Exception as exc:  # noqa: BLE001
         log.exception("reading element metadata failed")
         _record(bundle, Problem(next(iter(bundle.bpmn), ""), f"cannot read metadata: {exc}"))
-        metas = {}
+        metas, files_of = {}, {}
+    flow = analyse({n: t.getroot() for n, t in bundle.bpmn.items()}, bundle.dmn, metas)
+    warn_protected_fields(flow, metas, files_of, bundle.forms,
+                          bundle.elements, bundle.findings)
     order = {name: index for index, name in enumerate(sorted(bundle.findings))}
     problems = _sorted(order, [p for f in bundle.findings.values() for p in f.problems])
     warnings = _sorted(order, [p for f in bundle.findings.values() for p in f.warnings])
@@ -97,7 +103,7 @@ def compile_bundle(files: Mapping[str, bytes], *, refuse_unsafe: bool = False) -
     return CompiledBundle(
         files=dict(files), flavour=bundle_flavour(bundle.flavours), process_ids=process_ids,
         specs=specs, elements=dict(sorted(metas.items())), forms=bundle.forms,
-        warnings=warnings)
+        warnings=warnings, dataflow=flow)
 
 
 def _wire_loops(spec: Any) -> None:

@@ -35,6 +35,9 @@ class Case(Base):
     # optimistic version: bumped by every command that advances the case
     version: Mapped[int] = mapped_column(Integer, default=0)
     started_by: Mapped[str | None] = mapped_column(String(80))
+    # the account the case is for: its own steps (supplement, delivery) are this person's
+    # and its authorised agents', never any applicant's; set by the engine, not by data
+    applicant: Mapped[str | None] = mapped_column(String(80), index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     completed_at: Mapped[datetime | None]

@@ -50,13 +50,9 @@ def clock_promise(session: Session, case: Case) -> date | None:
 set_promise_source(clock_promise)
 
 
-def applicant_of(case: Case, data: dict[str, Any]) -> str | None:
-    """Who the case is for: the data's applicant_user, else its starter (the principal
-    when an agent started it)."""
-    named = data.get("applicant_user")
-    if isinstance(named, str) and named:
-        return named
-    return (case.started_by or "").split(" for ")[-1] or None
+def applicant_of(case: Case) -> str | None:
+    """Who the case is for (engine.cases sets it when the case starts)."""
+    return case.applicant
 
 
 def _guide(session: Session, deployment_id: int) -> guides.Guide | None:
@@ -90,7 +86,7 @@ class _Sender:
     def __init__(self, session: Session, event: case_events.StepEvent,
                  data: dict[str, Any]) -> None:
         self.session, self.case = session, event.case
-        self.user = applicant_of(event.case, data)
+        self.user = applicant_of(event.case)
         self.phone = data.get("contact_phone") if isinstance(data.get("contact_phone"),
                                                              str) else None
         self.email = data.get("contact_email") if isinstance(data.get("contact_email"),

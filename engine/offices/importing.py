@@ -16,7 +16,7 @@ from engine.actors import Actor
 from engine.catalog.reading import SAFE_LOADER
 from engine.errors import InvalidInput
 from engine.models import Department, Office, User
-from engine.permissions import require
+from engine.roles import require
 
 from .members import set_postings
 from .org_checks import OfficeSpec, OrgFile, check_org

@@ -49,7 +49,7 @@ def deployed(client, admin, app):
 def start(client, admin, office="branch_tieying"):
     response = client.post("/api/v1/cases", headers=admin, json={
         "process": "restaurant", "office": office, "data": {
-            "applicant": "铁营面馆", "applicant_user": "root", "answers": ANSWERS}})
+            "applicant": "铁营面馆", "answers": ANSWERS}})
     assert response.status_code == 201, response.get_json()
     return response.get_json()
 

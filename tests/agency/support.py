@@ -17,8 +17,7 @@ OTHER_AGENT = Actor("agent_other", frozenset({"agent"}))
 MARKET = Actor("rev_market", frozenset({"reviewer@dept_market"}))
 FIRE = Actor("rev_fire", frozenset({"reviewer@dept_fire"}))
 ANSWERS = {"has_licence": False, "area": 180, "menu": "hot_food", "outdoor_sign": False}
-START = {"applicant": "铁营镇好味道餐饮有限公司", "applicant_user": PRINCIPAL.username,
-         "answers": ANSWERS}
+START = {"applicant": "铁营镇好味道餐饮有限公司", "answers": ANSWERS}
 
 
 class AgencyScenario(BundleScenario):

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine import agency, audit, clock, work_items
+from engine import agency, audit, clock, permissions, work_items
 from engine.db import unit_of_work
 from engine.errors import Forbidden, InvalidInput
 from engine.models import WorkItem
@@ -129,19 +129,20 @@ def test_only_the_principal_or_an_admin_grants_and_only_for_the_future(sc):
 def test_agent_applies_for_the_enterprise_with_scope_apply(sc):
     data = {"applicant": START["applicant"], "answers": START["answers"]}
     with unit_of_work(sc.factory) as s, pytest.raises(Forbidden, match="holds no"):
-        agency.for_start(s, AGENT, PRINCIPAL.username, "restaurant", data)
+        agency.for_start(s, AGENT, PRINCIPAL.username, "restaurant")
     sc.grant(["apply"])
     with unit_of_work(sc.factory) as s:
-        who, start_data = agency.for_start(s, AGENT, PRINCIPAL.username, "restaurant", data)
-        with pytest.raises(InvalidInput):
-            agency.for_start(s, AGENT, PRINCIPAL.username, "restaurant",
-                             {**data, "applicant_user": "someone_else"})
+        who = agency.for_start(s, AGENT, PRINCIPAL.username, "restaurant")
     assert who.label == "agent_park for applicant_ent"
-    cid = sc.start("restaurant", start_data, actor=who)
+    # the case is for the principal: the data cannot name anyone else
+    with pytest.raises(InvalidInput, match="applicant_user"):
+        sc.start("restaurant", {**data, "applicant_user": "someone_else"}, actor=who)
+    cid = sc.start("restaurant", data, actor=who)
     assert sc.case(cid).started_by == "agent_park for applicant_ent"
+    assert sc.case(cid).applicant == PRINCIPAL.username
     shown = sc.show(cid)
     assert shown["audit"][0]["actor"] == "agent_park for applicant_ent"
     case = sc.case(cid)
     with unit_of_work(sc.factory) as s:
-        assert agency.sees_case(s, AGENT, case)
-        assert not agency.sees_case(s, OTHER_AGENT, case)
+        assert permissions.may_see_case(s, case, AGENT)
+        assert not permissions.may_see_case(s, case, OTHER_AGENT)

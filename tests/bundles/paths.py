@@ -82,7 +82,9 @@ def check_supplement_rounds(sc: BundleScenario, p: Profile) -> None:
         sc.complete(cid, "accept", {"outcome": "supplement", "missing_materials": missing,
                                     "supplement_note": "身份证复印件不清晰"}, actor=CLERK)
         item = sc.item(cid, "supplement")
-        assert item.candidate_names("group") == ["applicant"]
+        # the case's applicant alone, not every applicant account
+        assert (item.candidate_names("group"), item.candidate_names("user")) == (
+            [], ["zhang_san"])
         assert item.input_data["missing_materials"] == missing
         sc.complete(cid, "supplement", {"supplied": True}, actor=applicant())
     assert sc.open_elements(cid) == ["accept"]

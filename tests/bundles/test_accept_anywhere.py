@@ -11,7 +11,7 @@ from engine import cases, permissions, users, work_items
 from engine.actors import SYSTEM, Actor
 from engine.catalog import import_catalog
 from engine.db import unit_of_work
-from engine.errors import Forbidden
+from engine.errors import Forbidden, InvalidInput
 from engine.offices import import_offices, office_groups
 
 from .support import BundleScenario, applicant, finish
@@ -100,8 +100,11 @@ def test_wrong_office_cannot_see_or_claim_and_the_applicant_sees_one_case(rt, co
 def test_without_an_office_the_bundle_groups_apply_and_callers_cannot_route(rt, county):
     sc = BundleScenario(rt, county)
     sc.deploy_bundle("restaurant")
-    forged = {"applicant": "张三", "applicant_user": "zhang_san", "answers": RESTAURANT,
+    forged = {"applicant": "张三", "answers": RESTAURANT,
               "routing": {"MS-001": {"group": "reviewer@branch_yangan", "office": "x"}}}
+    with pytest.raises(InvalidInput, match="routing"):
+        sc.start("restaurant", forged, actor=applicant(), business_key="restaurant-zhang_san")
+    del forged["routing"]
     cid = sc.start("restaurant", forged, actor=applicant(), business_key="restaurant-zhang_san")
     sc.accept(cid)
     reviews = sc.reviews(cid)

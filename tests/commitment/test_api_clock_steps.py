@@ -28,8 +28,7 @@ class InspectionScenario(Scenario):
 
     def accepted(self, when: Any, *, on_site: bool) -> int:
         clock.freeze(when)
-        cid = self.start("inspection", {"applicable_items": ["IN-001", "IN-002"],
-                                        "on_site": on_site})
+        cid = self.start("inspection", {"answers": {"on_site": on_site}})
         self.complete(cid, "accept", {"outcome": "accept"}, actor=CLERK)
         return cid
 

@@ -53,13 +53,13 @@ def test_the_case_clock_with_its_items(web, client, make_user):
 def test_an_extension_once_by_a_supervisor_or_leader(web, client, make_user):
     sup = make_user("sup_wang", "supervisor")
     leader = make_user("leader_wang", "leader")
-    clerk = make_user("clerk", "window_clerk")
+    clerk = make_user("clerk_tieying", "window_clerk")
     li = make_user("li_si", "applicant")
     cid = web.new_case(at(2026, 9, 28, 9))
     web.accept(cid)
     url = f"/api/v1/cases/{cid}/clock/extend"
     asked = {"days": 3, "reason": "需现场核查 on-site check needed"}
-    # the clerk had work on the case but may not approve; another applicant may not even
+    # the clerk who accepted the case sees it but may not approve; another applicant may not even
     # see it; a county leader sees every case and may approve
     assert_problem(client.post(url, json=asked, headers=clerk), 403)
     body = assert_problem(client.post(url, json=asked, headers=li), 404)

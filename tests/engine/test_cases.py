@@ -6,6 +6,7 @@ import pytest
 
 from engine import cases, work_items
 from engine.db import unit_of_work
+from engine.diagrams import compile_bundle
 from engine.errors import Forbidden, InvalidInput, NotFound, TaskNotReady
 
 from .scenario import ADMIN, CLERK, REVIEWER, Actor, Scenario
@@ -29,7 +30,10 @@ def test_case_runs_to_the_end_with_work_items_in_lanes(sc):
     sc.complete(cid, "accept", {"accepted": True, "area": 120}, actor=CLERK)
     review = sc.item(cid, "review")
     assert review.candidate_names("group") == ["reviewer"]
-    case = sc.complete(cid, "review", {"ok": True}, actor=REVIEWER)
+    # the review has no form and nothing reads 'ok': it is refused, and nothing changes
+    with pytest.raises(InvalidInput, match="ok"):
+        sc.complete(cid, "review", {"ok": True}, actor=REVIEWER)
+    case = sc.complete(cid, "review", {}, actor=REVIEWER)
     assert case.status == "completed"
     shown = sc.show(cid)
     actions = [e["action"] for e in shown["audit"]]
@@ -117,10 +121,19 @@ def test_cancel(sc):
 def test_spiff_candidate_properties_and_the_applicant_lane(rt, db):
     sc = Scenario(rt, db)
     sc.deploy_files({"own.bpmn": OWN_STEPS}, bundle="own")
-    cid = sc.start("own", {"applicant_user": "ent_42", "dept": "dept_fire"})
+    ent_42 = Actor("ent_42", frozenset({"applicant"}))
+    # a candidate expression reads 'dept': no caller may give it without a form for it
+    plain = sc.deploy_files({"own.bpmn": OWN_STEPS.replace(DEPT_FORM, b"")}, bundle="plain")
+    assert plain
+    with pytest.raises(InvalidInput, match="dept"):
+        sc.start("plain", {"dept": "dept_fire"}, actor=ent_42)
+    warned = [str(w) for w in compile_bundle({"own.bpmn": OWN_STEPS}).warnings]
+    assert any("'dept' decides who works a later task" in w for w in warned), warned
+    cid = sc.start("own", {"dept": "dept_fire"}, actor=ent_42)
     supplement = sc.item(cid, "supplement")
+    # the case's applicant alone: never the group of every applicant account
     assert supplement.candidate_names("user") == ["ent_42"]
-    assert supplement.candidate_names("group") == ["applicant"]
+    assert supplement.candidate_names("group") == []
     sc.complete(cid, "supplement", actor=Actor("ent_42", frozenset({"applicant"})))
     review = sc.item(cid, "review")
     assert review.candidate_names("group") == ["reviewer@dept_fire"]
@@ -130,6 +143,7 @@ def test_spiff_candidate_properties_and_the_applicant_lane(rt, db):
 OWN_STEPS = b"""<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"
+    xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
     id="Defs_own" targetNamespace="http://onething.example/test">
   <bpmn:collaboration id="C"><bpmn:participant id="P" processRef="own"/></bpmn:collaboration>
   <bpmn:process id="own" isExecutable="true">
@@ -138,7 +152,7 @@ OWN_STEPS = b"""<?xml version="1.0" encoding="UTF-8"?>
         <bpmn:flowNodeRef>supplement</bpmn:flowNodeRef></bpmn:lane>
       <bpmn:lane id="L2" name="reviewer"><bpmn:flowNodeRef>review</bpmn:flowNodeRef></bpmn:lane>
     </bpmn:laneSet>
-    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:startEvent id="s">DEPT_FORM<bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
     <bpmn:userTask id="supplement" name="Supplement materials">
       <bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>
     <bpmn:userTask id="review" name="Review">
@@ -154,3 +168,7 @@ OWN_STEPS = b"""<?xml version="1.0" encoding="UTF-8"?>
   </bpmn:process>
 </bpmn:definitions>
 """
+# the start form that lets the starter choose the reviewing department (warned at deploy)
+DEPT_FORM = (b'<bpmn:extensionElements><camunda:formData><camunda:formField id="dept" '
+             b'type="string"/></camunda:formData></bpmn:extensionElements>')
+OWN_STEPS = OWN_STEPS.replace(b"DEPT_FORM", DEPT_FORM)

@@ -69,7 +69,7 @@ def test_who_may_ask_and_who_may_act(seeded):
 
 def test_a_mobile_window_intake_starts_a_case_on_that_channel(rt, seeded):
     BundleScenario(rt, seeded).deploy_bundle("restaurant")
-    data = {"applicant": "花园镇李四小吃", "applicant_user": "li_si",
+    data = {"applicant": "花园镇李四小吃",
             "answers": {"has_licence": True, "area": 60, "menu": "drinks",
                         "outdoor_sign": False}}
     with unit_of_work(seeded) as s:

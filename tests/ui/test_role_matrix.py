@@ -93,7 +93,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     with unit_of_work(shared.factory) as session:
         case = cases.start_case(
             shared.rt, session, "restaurant",
-            {"applicant": "矩阵面馆", "applicant_user": "applicant_ent",
+            {"applicant": "矩阵面馆",
              "answers": {"has_licence": False, "area": 80, "menu": "hot_food",
                          "outdoor_sign": False}},
             actor=Actor("applicant_ent", frozenset({"applicant"})),

@@ -76,6 +76,10 @@ def test_external_task_fetch_lock_fail_and_complete(client, admin, start):
     assert failed.status_code == 200, failed.get_json()
     again = client.post("/api/v1/external-tasks/fetch-and-lock", headers=admin, json=other)
     assert [t["id"] for t in again.get_json()] == [task["id"]]
+    # a worker writes only what the diagram reads from it
+    extra = client.post(f"{url}/complete", headers=admin, json={
+        "workerId": "sealer-2", "variables": {"seal_id": "S-1", "routing": {}, "approved": 1}})
+    assert {f["path"] for f in assert_problem(extra, 422)["fields"]} == {"routing", "approved"}
     done = client.post(f"{url}/complete", headers=admin,
                        json={"workerId": "sealer-2", "variables": {"seal_id": "S-1"}})
     assert done.status_code == 200, done.get_json()

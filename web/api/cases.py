@@ -7,7 +7,6 @@ from typing import Any
 from flask import Blueprint, request
 
 from engine import agency, cases, permissions
-from engine.errors import Forbidden
 from web import refs
 from web.context import actor, engine, transaction
 
@@ -35,7 +34,7 @@ def start() -> tuple[dict[str, Any], int, dict[str, str]]:
     with transaction() as session:
         who, data = actor(), data or {}
         if on_behalf_of:
-            who, data = agency.for_start(session, who, on_behalf_of, key, data, version=version)
+            who = agency.for_start(session, who, on_behalf_of, key, version=version)
         case = cases.start_case(engine(), session, key, data, actor=who,
                                 business_key=business_key, version=version, title=title,
                                 office=office, channel=channel)
@@ -63,12 +62,7 @@ def show(case_ref: str) -> dict[str, Any]:
     """One case by id or number, with its work items, waits and audit trail."""
     with transaction() as session:
         case = cases.get_case(session, refs.case_ref(case_ref))
-        try:
-            permissions.check_visible(session, case, actor())
-        except Forbidden:
-            # an agent sees the cases of the applicants it is authorised for
-            if not agency.sees_case(session, actor(), case):
-                raise
+        permissions.check_visible(session, case, actor())
         return cases.as_dict(session, case, full=True)
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from engine import commitment_figures, permissions
+from engine import commitment_figures, roles
 from engine.errors import FieldError, InvalidInput
 from web.context import actor, transaction
 
@@ -31,7 +31,7 @@ def figures() -> dict[str, Any] | Response:
     if month is not None and not MONTH.match(month):
         raise InvalidInput("month is not a month / 月份格式不正确",
                            [FieldError("month", "must be YYYY-MM")])
-    permissions.require(actor(), OVERSEERS, "read the commitment figures")
+    roles.require(actor(), OVERSEERS, "read the commitment figures")
     with transaction() as session:
         rows = commitment_figures.figures(session, office=office, bundle=bundle, month=month)
     if shape == "csv":

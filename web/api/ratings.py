@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, permissions, ratings, supervision
+from engine import cases, ratings, roles, supervision
 from engine.errors import NotFound
 from web import refs
 from web.context import actor, transaction
@@ -20,7 +20,7 @@ bp = Blueprint("ratings", __name__)
 CODES = tuple(code for code, _, _ in ratings.LEVELS)
 FOLLOW_UP_STATES = (*ratings.FOLLOW_UP_STEPS, "closed")
 # who reads rating statistics and follow-ups
-OVERSEERS = supervision.SUPERVISORS | permissions.OPERATORS
+OVERSEERS = supervision.SUPERVISORS | roles.OPERATORS
 
 
 def _rating_body() -> tuple[Fields, str, str | None]:
@@ -63,7 +63,7 @@ def stats() -> dict[str, Any]:
     query = Fields(request.args, query=True)
     office, bundle = query.text("office"), query.text("bundle")
     query.done()
-    permissions.require(actor(), OVERSEERS, "read rating statistics")
+    roles.require(actor(), OVERSEERS, "read rating statistics")
     with transaction() as session:
         offices = ratings.statistics(session, by="office", office=office, bundle=bundle)
         bundles = ratings.statistics(session, by="bundle", office=office, bundle=bundle)
@@ -79,7 +79,7 @@ def follow_ups() -> dict[str, Any]:
     state = query.text("state", choices=FOLLOW_UP_STATES)
     office = query.text("office")
     query.done()
-    permissions.require(actor(), OVERSEERS, "read rating follow-ups")
+    roles.require(actor(), OVERSEERS, "read rating follow-ups")
     with transaction() as session:
         found = ratings.list_follow_ups(session, state=state, office=office)
         return {"items": [ratings.follow_up_dict(f) for f in found]}

@@ -7,7 +7,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import heat, permissions, studio, version_diff
+from engine import heat, roles, studio, version_diff
 from engine.deployments import DeployResult
 from web.context import actor, transaction
 from web.refs import MAX_ID
@@ -21,7 +21,7 @@ MAX_XML_CHARS = 5 * 1024 * 1024
 
 
 def _may_use_studio() -> None:
-    permissions.require(actor(), permissions.DESIGNERS, "use the designer studio")
+    roles.require(actor(), roles.DESIGNERS, "use the designer studio")
 
 
 def _deployed(result: DeployResult) -> tuple[dict[str, Any], int]:

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, cooperation, task_access, work_items
+from engine import cases, cooperation, permissions, work_items
 from engine.errors import Forbidden
 from web.context import actor, engine, transaction
 
@@ -38,7 +38,7 @@ def show(item_id: str) -> dict[str, Any]:
     """One task, to whoever may see it (engine.task_access)."""
     with transaction() as session:
         item = work_items.get(session, item_id)
-        if not task_access.may_see(session, item, actor()):
+        if not permissions.may_see_task(session, item, actor()):
             raise Forbidden(f"{actor().username} is not a candidate for this task")
         asked = cooperation.list_for_task(session, item.id)
         return {**work_items.as_dict(item), "cooperation": [cooperation.as_dict(r) for r in asked]}

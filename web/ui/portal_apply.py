@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from engine import agency, clock, drafts
+from engine import agency, application_form, clock, drafts
 from engine.errors import Conflict, InvalidInput
 from engine.models import ApplicationDraft, Office
 from web.context import engine, transaction
@@ -48,7 +48,7 @@ def _render(found: BundleGuide, data: dict[str, Any], errors: dict[str, str], *,
     with transaction() as session:
         offices = accepting_offices(session)
         agents_for = principals(session, found.key) if draft is None else []
-    schema = drafts.application_schema(found.guide, lang())
+    schema = application_form.application_schema(found.guide, lang())
     fields = forms.build_fields(schema, data, errors, lang())
     return render_template("portal/apply.html", b=found, g=found.guide, fields=fields,
                            errors=errors, draft=draft, offices=offices, office=office,
@@ -58,7 +58,7 @@ def _render(found: BundleGuide, data: dict[str, Any], errors: dict[str, str], *,
 
 def _prefill(found: BundleGuide) -> dict[str, Any]:
     """Answers carried over from the situational guide's query string."""
-    schema = drafts.answers_schema(found.guide, lang())
+    schema = application_form.answers_schema(found.guide, lang())
     if not request.args.get("asked"):
         return {}
     answers, problems = forms.read_form(schema, request.args)
@@ -91,7 +91,7 @@ def save(key: str) -> Response | tuple[str, int]:
     who = guard.actor()
     with transaction() as session:
         found = guide_of(session, key)
-    schema = drafts.application_schema(found.guide, lang())
+    schema = application_form.application_schema(found.guide, lang())
     data, problems = forms.read_form(schema, request.form)
     office = request.form.get("office") or None
     channel = request.form.get("channel") or None

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import render_template, request
 
-from engine import drafts, guides
+from engine import application_form, guides
 from engine.errors import InvalidInput
 from web.context import transaction
 
@@ -37,7 +37,7 @@ def situation(key: str) -> str:
     """The situational guide: the bundle's questions; with answers, the items that apply."""
     with transaction() as session:
         found = guide_of(session, key)
-    schema = drafts.answers_schema(found.guide, lang())
+    schema = application_form.answers_schema(found.guide, lang())
     result = None
     errors: dict[str, str] = {}
     data: dict[str, Any] = {}
@@ -59,7 +59,7 @@ def notice(key: str) -> str:
     """The printable one-time notice (一次告知单) for the answers in the query string."""
     with transaction() as session:
         found = guide_of(session, key)
-    schema = drafts.answers_schema(found.guide, lang())
+    schema = application_form.answers_schema(found.guide, lang())
     data, problems = forms.read_form(schema, request.args)
     errors = forms.check(schema, data, problems)
     if errors:

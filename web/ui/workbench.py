@@ -14,7 +14,7 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from engine import audit, comments, inbox, materials, task_access, watches, work_items
+from engine import audit, comments, inbox, materials, permissions, task_access, watches, work_items
 from engine import forms as engine_forms
 from engine.errors import Forbidden, NotFound
 from engine.models import Case, WorkItem
@@ -89,7 +89,7 @@ def task_context(session: Session, item_id: str, *, data: dict[str, Any] | None 
     """Everything the task page shows, read in the caller's transaction."""
     who = actor()
     item = work_items.get(session, item_id)
-    if not task_access.may_see(session, item, who):
+    if not permissions.may_see_task(session, item, who):
         raise Forbidden(f"{who.username} may not see this task")
     case = session.get(Case, item.case_id)
     if case is None:

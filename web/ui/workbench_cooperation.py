@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from engine import cooperation, task_access, work_items
+from engine import cooperation, permissions, work_items
 from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Case
 from web.context import transaction
@@ -33,7 +33,7 @@ def cooperation_context(session: Session, item_id: str, *, text: str = "",
         raise NotFound(f"task {item_id} is not a co-handling request")
     asked = cooperation.get(session, item_id)
     # the asker follows the request; everyone else by the rule of the task page
-    if asked.requested_by != who.label and not task_access.may_see(session, item, who):
+    if asked.requested_by != who.label and not permissions.may_see_task(session, item, who):
         raise Forbidden(f"{who.username} may not see this task")
     case = session.get(Case, item.case_id)
     if case is None:

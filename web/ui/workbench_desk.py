@@ -7,7 +7,7 @@ from typing import Any
 from flask import render_template, request
 from werkzeug.exceptions import NotFound as HttpNotFound
 
-from engine import desk, drafts
+from engine import application_form, desk
 from engine.errors import Conflict, InvalidInput
 from web.context import engine, transaction
 
@@ -27,7 +27,7 @@ def _desk(bundle: str | None, answers: dict[str, Any], errors: dict[str, str],
         guide = desk.latest_guide(engine(), session, bundle) if bundle else None
     if bundle and bundle not in keys:
         raise HttpNotFound(f"no deployed bundle '{bundle}'")
-    schema = drafts.answers_schema(guide, lang()) if guide else None
+    schema = application_form.answers_schema(guide, lang()) if guide else None
     fields = forms.build_fields(schema, answers, errors, lang()) if schema else []
     return render_template("workbench/desk.html", bundles=keys, bundle=bundle, guide=guide,
                            fields=fields, errors=errors, offices=offices,
@@ -48,7 +48,7 @@ def desk_start() -> tuple[str, int]:
     bundle = request.form.get("bundle", "")
     with transaction() as session:
         guide = desk.latest_guide(engine(), session, bundle)
-    schema = drafts.answers_schema(guide, lang()) if guide else None
+    schema = application_form.answers_schema(guide, lang()) if guide else None
     answers, problems = forms.read_form(schema, request.form)
     errors = forms.check(schema, answers, problems) if schema else {}
     for name in ("applicant", "applicant_user"):

@@ -17,7 +17,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import appointments, clock, drafts, mobile_window, visits
+from engine import application_form, appointments, clock, mobile_window, visits
 from engine.actors import Actor
 from engine.desk import bundle_keys, clerk_offices, latest_guide
 from engine.errors import Conflict, FieldError, InvalidInput, OnethingError
@@ -202,7 +202,7 @@ def _mobile_page(answers: dict[str, Any] | None = None,
         taken = ([mobile_window.as_dict(i, n)
                   for i, n in mobile_window.intakes(session, who, office)] if office else [])
         guide = latest_guide(engine(), session, bundle) if bundle in bundles else None
-    schema = drafts.answers_schema(guide, lang()) if guide else None
+    schema = application_form.answers_schema(guide, lang()) if guide else None
     fields = forms.build_fields(schema, answers or {}, errors or {}, lang()) if schema else []
     return render_template("workbench/mobile.html", offices=offices, office=office,
                            bundles=bundles, bundle=bundle if guide else None, fields=fields,
@@ -225,7 +225,7 @@ def mobile_intake() -> Response | tuple[str, int]:
     bundle = form.get("bundle", "")
     with transaction() as session:
         guide = latest_guide(engine(), session, bundle)
-    schema = drafts.answers_schema(guide, lang()) if guide else None
+    schema = application_form.answers_schema(guide, lang()) if guide else None
     answers, problems = forms.read_form(schema, form)
     errors = forms.check(schema, answers, problems) if schema else {}
     if errors:
