@@ -131,6 +131,18 @@ def _paths() -> dict[str, Any]:
                         "403", "404", "409", body="CancelCase", optional_body=True,
                         params=[CASE_REF]),
         },
+        "/api/v1/cases/{case_ref}/data": {
+            "get": _op("getCaseData", "The case's current data its forms and decisions declare "
+                       "(staff with work on the case)", "cases",
+                       {"200": _json(ref("CaseData"), "Declared data")}, "403", "404",
+                       params=[CASE_REF]),
+        },
+        "/api/v1/cases/{case_ref}/withdraw": {
+            "post": _op("withdrawCase", "Withdraw an application before it is decided (its "
+                        "applicant, or its agent for the whole chain)", "cases",
+                        {"200": CASE}, "403", "404", "409", "422", body="WithdrawCase",
+                        params=[CASE_REF]),
+        },
         "/api/v1/cases/{case_ref}/retry": {
             "post": _op("retryCase", "Run a case stopped by an error again", "cases",
                         {"200": CASE}, "403", "404", "409", body="RetryCase",

@@ -54,6 +54,8 @@ class DataFlow:
     assigned: frozenset[str] = frozenset()
     # every variable an expression, script or candidate of the diagrams reads
     mentioned: frozenset[str] = frozenset()
+    # the outputs of the bundle's decision tables
+    decided: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -64,6 +66,7 @@ class _Collected:
     assigned: set[str] = field(default_factory=set)
     # set by a decision, a loop, a message or a service: never a person's to give
     produced: set[str] = field(default_factory=set)
+    decided: set[str] = field(default_factory=set)
     # (targets, sources): the value of the sources flows into the targets
     edges: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
 
@@ -89,7 +92,8 @@ def analyse(bpmn: Mapping[str, Any], dmn: Mapping[str, Any],
     free = found.exposed - found.produced - protected - set(BUILTINS) - _CONSTANTS
     return DataFlow(protected=frozenset(protected), free=frozenset(free),
                     assigned=frozenset(found.assigned | found.produced),
-                    mentioned=frozenset(found.reads | named))
+                    mentioned=frozenset(found.reads | named),
+                    decided=frozenset(found.decided))
 
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -199,6 +203,7 @@ def _read_dmn(root: Any, found: _Collected) -> None:
         name = element.tag.rpartition("}")[2]
         if name == "output" and element.get("name"):
             found.produced.add(element.get("name"))
+            found.decided.add(element.get("name"))
         elif name == "inputExpression":
             texts = [c for c in element if isinstance(c.tag, str) and c.tag.endswith("}text")]
             tree = _parse(texts[0].text or "", "eval") if texts else None

@@ -14,7 +14,9 @@ gotcha 9):
 
 ``apply()`` replaces the affected methods, in place, with iterative versions
 that keep upstream's visiting order and semantics.  The recursion limit is
-never raised.  Each module documents which upstream method it replaces and why.
+never raised.  Each module documents which upstream method it replaces and why, and
+names the upstream release it was written against (``UPSTREAM``); ``correlations``
+fixes message correlation for payloads that leave a property out.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ import threading
 
 import SpiffWorkflow.version
 
-from engine.spiff_patches import iteration, joins, scans, tree_walks
+from engine.spiff_patches import correlations, iteration, joins, scans, tree_walks
 
 SUPPORTED_VERSION = "3.2.0"
 
@@ -53,6 +55,7 @@ def apply() -> None:
         tree_walks.apply()
         joins.apply()
         scans.apply()
+        correlations.apply()
         _applied = True
 
 

@@ -19,6 +19,8 @@ from SpiffWorkflow.util.task import TaskState
 
 from engine.spiff_patches.lookup import depth_first_order, parent_of, reachable
 
+UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
+
 
 class Lineage:
     """The proper ancestors of one task, for O(1) ancestry questions."""

@@ -32,6 +32,8 @@ from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskFilter, TaskState
 
+UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
+
 _EPOCH = "_onething_epoch"
 _REACH = "_onething_reach"
 _DEPTH = "_onething_depth"

@@ -21,6 +21,8 @@ from SpiffWorkflow.workflow import Workflow
 from engine.spiff_patches import lookup
 from engine.spiff_patches.iteration import EAGER
 
+UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
+
 _original_set_state: Callable[[Task, int], None] = Task._set_state
 _original_delete_subprocess: Callable[..., list[Task]] = BpmnWorkflow.delete_subprocess
 

@@ -21,6 +21,8 @@ from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskState
 from SpiffWorkflow.workflow import Workflow
 
+UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
+
 
 def _predict(
     self: TaskSpec,

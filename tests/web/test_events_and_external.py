@@ -110,3 +110,39 @@ def test_numbers_too_large_to_store_are_422(client, admin):
     started = client.post("/api/v1/cases", headers=admin, json={"process": "p", "version": huge})
     assert_problem(started, 422)
     assert_problem(client.get(f"/api/v1/cases?offset={huge}", headers=admin), 422)
+
+
+FEATURES = DATA.parents[1] / "data" / "features"
+
+
+def test_a_correlation_and_payload_that_disagree_are_4xx_and_change_nothing(
+        client, admin, start):
+    upload(client, admin, FEATURES / "order_waiter.bpmn")
+    one = start("order_waiter", data={"order_id": "O-1"})
+    two = start("order_waiter", data={"order_id": "O-2"})
+
+    def send(**body):
+        return client.post("/api/v1/messages", headers=admin, json={"name": "order_paid", **body})
+
+    # the payload names another order than the correlation
+    clash = assert_problem(send(correlation={"order_id": "O-2"},
+                                payload={"order_id": "O-1", "amount": 5}), 422)
+    assert [f["path"] for f in clash["fields"]] == ["payload/order_id"]
+    # a correlation property the waiting cases do not have
+    unknown = assert_problem(send(correlation={"shop": "S-1"}, payload={"order_id": "O-2"}),
+                             404)
+    assert "shop" in unknown["detail"]
+    # a correlation no case waits with
+    assert_problem(send(correlation={"order_id": "O-9"}, payload={"amount": 5}), 404)
+    for case in (one, two):
+        shown = client.get(f"/api/v1/cases/{case['id']}", headers=admin).get_json()
+        assert shown["status"] == "running" and shown["waiting_on"][0]["kind"] == "message"
+
+    # the payload may leave the correlation out: delivery uses the one the API accepted
+    done = send(correlation={"order_id": "O-2"}, payload={"amount": 80})
+    assert done.status_code == 200, done.get_json()
+    assert [c["id"] for c in done.get_json()["cases"]] == [two["id"]]
+    shown = client.get(f"/api/v1/cases/{two['id']}", headers=admin).get_json()
+    assert [w["element"] for w in shown["work_items"] if w["state"] == "open"] == ["ship"]
+    still = client.get(f"/api/v1/cases/{one['id']}", headers=admin).get_json()
+    assert still["waiting_on"][0]["correlation"] == {"order_id": "O-1"}

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import agency, cases, permissions
+from engine import agency, case_data, cases, permissions, withdrawal
 from web import refs
 from web.context import actor, engine, transaction
 
@@ -66,6 +66,14 @@ def show(case_ref: str) -> dict[str, Any]:
         return cases.as_dict(session, case, full=True)
 
 
+@bp.get("/<case_ref>/data")
+def data(case_ref: str) -> dict[str, Any]:
+    """The case's current data its forms and decisions declare (staff with work on it)."""
+    with transaction() as session:
+        case = cases.get_case(session, refs.case_ref(case_ref))
+        return {"case_id": case.id, "items": case_data.view(engine(), session, case, actor())}
+
+
 @bp.post("/<case_ref>/cancel")
 def cancel(case_ref: str) -> dict[str, Any]:
     """Cancel a running case (its starter or an administrator)."""
@@ -74,6 +82,18 @@ def cancel(case_ref: str) -> dict[str, Any]:
     body.done()
     with transaction() as session:
         case = cases.cancel_case(engine(), session, refs.case_ref(case_ref), actor(), reason=reason)
+        return cases.as_dict(session, case, full=True)
+
+
+@bp.post("/<case_ref>/withdraw")
+def withdraw(case_ref: str) -> dict[str, Any]:
+    """Withdraw the application (its applicant, or its agent for the whole chain)."""
+    body = Fields(json_object())
+    reason = body.text("reason", required=True)
+    body.done()
+    with transaction() as session:
+        case = withdrawal.withdraw(engine(), session, refs.case_ref(case_ref), actor(),
+                                   reason or "")
         return cases.as_dict(session, case, full=True)
 
 

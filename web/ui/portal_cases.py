@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from engine import cases as case_api
-from engine import drafts, guides, permissions, ratings, work_items
+from engine import drafts, guides, permissions, ratings, withdrawal, work_items
 from engine.actors import Actor
 from engine.errors import InvalidInput, NotFound
 from engine.models import ApplicationDraft, Candidate, Case, Rating, WorkItem
@@ -30,16 +30,9 @@ PAGE_SIZE = 20
 
 
 def _my_cases(actor: Actor) -> Any:
-    """A filter on cases: those ACTOR applied for (directly, as agent, or as principal)."""
-    drafted = select(ApplicationDraft.case_id).where(
-        ApplicationDraft.case_id.is_not(None),
-        or_(ApplicationDraft.owner == actor.username,
-            ApplicationDraft.created_by == actor.username))
-    own = or_(Case.started_by == actor.username,
-              Case.started_by.like(f"{actor.username} for %"),
-              Case.started_by.like(f"% for {actor.username}"), Case.id.in_(drafted))
+    """A filter on cases: those ACTOR may see (its own, its principals', its work)."""
     visible = permissions.visible_cases(actor)
-    return own if visible is None else or_(own, visible)
+    return visible if visible is not None else Case.id.is_not(None)
 
 
 @bp.get("/cases")
@@ -106,6 +99,8 @@ def _page(ref: str, task_data: dict[str, Any] | None = None, task_id: str | None
             "material_names": {m.id: m.name.get(lang()) for m in guide.materials}
             if guide else {},
             "rating": session.scalar(select(Rating).where(Rating.case_id == case.id)),
+            "can_withdraw": case.status == "running" and case.applicant is not None
+            and withdrawal.may_withdraw(session, case),
             "levels": [(code, en if lang() == "en" else zh) for code, zh, en in ratings.LEVELS],
         }
     return render_template("portal/case.html", **context), status
@@ -138,7 +133,7 @@ def answer(ref: str, item_id: str) -> Response | tuple[str, int]:
         if item.case_id != case_row.id:
             raise NotFound(f"work item {item_id} not found")
         schema = portal_track.task_form(rt, session, case_row, item).schema
-        number = case_row.number
+        number, principal = case_row.number, case_row.applicant
     data, problems = forms.read_form(schema, request.form)
     errors = forms.check(schema, data, problems)
     if errors:
@@ -147,14 +142,31 @@ def answer(ref: str, item_id: str) -> Response | tuple[str, int]:
     with transaction() as session:
         item = work_items.get(session, item_id)
         if not portal_track.may_complete(item, me):
-            users = item.candidate_names("user")
-            on_behalf_of = item.assignee or (users[0] if users else None)
+            # an agent answers its principal's step under its authorisation
+            on_behalf_of = principal
     try:
         with transaction() as session:
             work_items.complete(rt, session, item_id, data, me, on_behalf_of=on_behalf_of)
     except InvalidInput as exc:
         return _page(ref, data, item_id, forms.errors_from(exc), 422)
     flash(_("Thank you. Your answer was sent."), "success")
+    return redirect(url_for("portal.case", ref=number))
+
+
+@bp.post("/cases/<ref>/withdraw")
+@guard.group_required(*APPLICANT_GROUPS)
+def withdraw(ref: str) -> Response | tuple[str, int]:
+    """Withdraw the application (撤回) before it is decided, with a reason."""
+    reason = request.form.get("reason", "")
+    try:
+        with transaction() as session:
+            case_row = withdrawal.withdraw(engine(), session, refs.case_ref(ref),
+                                           guard.actor(), reason)
+            number = case_row.number
+    except InvalidInput:
+        flash(_("Say why you withdraw the application."), "error")
+        return redirect(url_for("portal.case", ref=ref) + "#withdraw")
+    flash(_("Your application was withdrawn."), "success")
     return redirect(url_for("portal.case", ref=number))
 
 

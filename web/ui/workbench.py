@@ -14,7 +14,17 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from engine import audit, comments, inbox, materials, permissions, task_access, watches, work_items
+from engine import (
+    audit,
+    case_data,
+    comments,
+    inbox,
+    materials,
+    permissions,
+    task_access,
+    watches,
+    work_items,
+)
 from engine import forms as engine_forms
 from engine.errors import Forbidden, NotFound
 from engine.models import Case, WorkItem
@@ -102,14 +112,15 @@ def task_context(session: Session, item_id: str, *, data: dict[str, Any] | None 
     try:
         checklist: materials.Checklist | None = materials.list_materials(session, case, who)
         notes = comments.list_for_case(session, case, who)
+        declared = case_data.view(engine(), session, case, who)
     except Forbidden:
-        checklist, notes = None, []
+        checklist, notes, declared = None, [], []
     return {
         "item": item, "task": work_items.as_dict(item), "case": case, "schema": schema,
         "fields": forms.build_fields(schema, values, errors or {}, lang(), ui),
         "errors": errors or {}, "quick": quick_actions(schema),
         "action": request.args.get("action", ""), "checklist": checklist,
-        "inline_types": INLINE_TYPES, "comments": notes,
+        "inline_types": INLINE_TYPES, "comments": notes, "case_data": declared,
         "history": audit.trail(session, case.id),
         "clock": _case_clock(session, case.id),
         "applicant": materials.start_data(session, case).get("applicant"),
