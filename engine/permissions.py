@@ -15,7 +15,7 @@ from sqlalchemy import and_, exists, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from . import clock
+from . import agency, clock
 from .actors import Actor
 from .errors import Forbidden
 from .models import AgencyAuthorization, Case, Watch, WorkItem
@@ -83,9 +83,18 @@ def may_see_task(session: Session, item: WorkItem, actor: Actor) -> bool:
         return True
     if is_candidate(session, item, actor):
         return True
+    case = session.get(Case, item.case_id)
+    if case is not None and case.applicant and _for_applicant(item, case.applicant) and \
+            agency.active_for(session, actor, case.applicant, agency.action_for(item.element_id),
+                              case) is not None:
+        return True  # the applicant's agent, within its authorisation
     watching = select(Watch.id).where(Watch.username == actor.username,
                                       Watch.case_id == item.case_id)
     if session.scalar(watching) is None:
         return False
-    case = session.get(Case, item.case_id)
     return case is not None and may_see_case(session, case, actor)
+
+
+def _for_applicant(item: WorkItem, applicant: str) -> bool:
+    """Whether ITEM is one of APPLICANT's own steps."""
+    return item.assignee == applicant or applicant in item.candidate_names("user")
