@@ -12,7 +12,12 @@ from typing import Any
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 
 from engine.diagrams.camunda import normalise
-from engine.diagrams.dataflow import DataFlow, analyse, warn_protected_fields
+from engine.diagrams.dataflow import (
+    DataFlow,
+    analyse,
+    warn_protected_fields,
+    warn_protected_messages,
+)
 from engine.diagrams.flavour import BPMN_NS, DMN_NAMESPACES, bundle_flavour, detect_flavour
 from engine.diagrams.lint import (
     Findings,
@@ -92,6 +97,8 @@ def compile_bundle(files: Mapping[str, bytes], *, refuse_unsafe: bool = False) -
     flow = analyse({n: t.getroot() for n, t in bundle.bpmn.items()}, bundle.dmn, metas)
     warn_protected_fields(flow, metas, files_of, bundle.forms,
                           bundle.elements, bundle.findings)
+    warn_protected_messages(flow, {n: t.getroot() for n, t in bundle.bpmn.items()},
+                            bundle.findings)
     order = {name: index for index, name in enumerate(sorted(bundle.findings))}
     problems = _sorted(order, [p for f in bundle.findings.values() for p in f.problems])
     warnings = _sorted(order, [p for f in bundle.findings.values() for p in f.warnings])

@@ -355,3 +355,16 @@ def warn_protected_fields(flow: DataFlow, metas: Mapping[str, ElementMeta],
             report.warn(element, f"form field {name!r} decides who works a later task "
                                  "(a candidate or assignee expression reads it): whoever "
                                  "completes this task can change that")
+
+
+def warn_protected_messages(flow: DataFlow, roots: Mapping[str, Any],
+                            findings: Mapping[str, Any]) -> None:
+    """Warn of a message that lands in a variable deciding who works a task: whoever may
+    send it could then choose the people."""
+    for filename, root in roots.items():
+        report = findings.get(filename)
+        for variable in root.xpath(".//spiffworkflow:messageVariable", namespaces=NS):
+            name = (variable.text or "").strip()
+            if report is not None and name in flow.protected:
+                report.warn(variable, f"message variable {name!r} decides who works a later "
+                                      "task: whoever sends the message can change that")
