@@ -23,9 +23,10 @@ from . import (
     roles,
 )
 from .actors import SYSTEM, Actor
+from .advancing import advance, audit_outcome
 from .assignment import APPLICANT_KEY
 from .case_numbers import next_number
-from .case_runner import lock_case, open_live, run_steps, store
+from .case_runner import run_steps, store
 from .db import insert_rows
 from .errors import Conflict, FieldError, InvalidInput, NotFound
 from .forms import check_data
@@ -91,7 +92,7 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
                  process=process_id, data=data or {})
     run_steps(rt, case, live)
     store(rt, session, case, live)
-    _audit_outcome(session, case)
+    audit_outcome(session, case)
     log.info("case %s started (%s v%s)", case.id, dep.bundle_key, dep.version)
     return case
 
@@ -120,16 +121,6 @@ def _check_office_channel(session: Session, guide: guides.Guide | None, office: 
         raise InvalidInput("the office or channel is not right", problems)
 
 
-def _audit_outcome(session: Session, case: Case) -> None:
-    if case.status == "error":
-        audit.record(session, "engine", "case.error", case_id=case.id,
-                     element_id=case.error_element, after={"status": "error"},
-                     message=case.error_message)
-    elif case.status in ("completed", "cancelled"):
-        audit.record(session, "engine", f"case.{case.status}", case_id=case.id,
-                     after={"status": case.status})
-
-
 def get_case(session: Session, case_ref: int | str) -> Case:
     """A case by id or by its human number."""
     case: Case | None
@@ -141,22 +132,6 @@ def get_case(session: Session, case_ref: int | str) -> Case:
         case = session.scalar(select(Case).where(Case.number == str(case_ref)))
     if case is None:
         raise NotFound(f"case {case_ref} not found")
-    return case
-
-
-def advance(rt: Engine, session: Session, case_id: int, actor: Actor, action: str,
-            change: Any, *, locked: Case | None = None, **detail: Any) -> Case:
-    """Lock the case, apply CHANGE(live) to its workflow, run and store: one command."""
-    case = locked if locked is not None else lock_case(session, case_id)
-    live = open_live(rt, session, case)
-    before = {"status": case.status}
-    change(live, case)
-    run_steps(rt, case, live)
-    store(rt, session, case, live)
-    audit.record(session, actor, action, case_id=case.id, before=before,
-                 after={"status": case.status}, **detail)
-    if case.status != before["status"]:
-        _audit_outcome(session, case)
     return case
 
 

@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 from . import audit, clock, roles
 from .actors import Actor
 from .case_runner import lock_case
+from .completion import complete as complete_item
 from .errors import Conflict, InvalidInput
 from .models import Case, WorkItem
 from .runtime import Engine
-from .work_items import complete as complete_item
 from .work_items import get
 
 

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from . import roles
 from .actors import SYSTEM, Actor
-from .cases import advance
+from .advancing import advance
 from .errors import Conflict, FieldError, InvalidInput, NotFound
 from .forms import check_data
 from .models import Case, Subscription

@@ -13,7 +13,8 @@ from sqlalchemy.orm import Session
 
 from . import agency, messages, permissions
 from .actors import Actor
-from .cases import advance, get_case
+from .advancing import advance
+from .cases import get_case
 from .errors import Conflict, FieldError, Forbidden, InvalidInput
 from .models import Case, Subscription
 from .runtime import Engine

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine import agency, audit, clock, permissions, work_items
+from engine import agency, audit, clock, completion, permissions, work_items
 from engine.db import unit_of_work
 from engine.errors import Forbidden, InvalidInput
 from engine.models import WorkItem
@@ -26,7 +26,7 @@ def complete_for(sc: AgencyScenario, cid: int, element: str, data: dict, agent=A
                  principal: str = PRINCIPAL.username):
     item = sc.item(cid, element)
     with unit_of_work(sc.factory) as s:
-        case = work_items.complete(sc.rt, s, item.id, data, agent, on_behalf_of=principal)
+        case = completion.complete(sc.rt, s, item.id, data, agent, on_behalf_of=principal)
         s.expunge(case)
         return case
 

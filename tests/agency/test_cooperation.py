@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import cases, cooperation, work_items
+from engine import cases, completion, cooperation, work_items
 from engine.db import unit_of_work
 from engine.errors import Conflict, Forbidden
 from engine.models import CooperationRequest, WorkItem
@@ -83,7 +83,7 @@ def test_only_the_main_tasks_people_ask_and_only_the_group_answers(sc):
     with pytest.raises(Forbidden, match="may not answer"):
         answer(sc, request.id, who=MARKET)
     with unit_of_work(sc.factory) as s, pytest.raises(Conflict, match="cooperation API"):
-        work_items.complete(sc.rt, s, request.cooperation_item_id, {}, FIRE)
+        completion.complete(sc.rt, s, request.cooperation_item_id, {}, FIRE)
     answer(sc, request.id)
     with pytest.raises(Conflict, match="already answered"):
         answer(sc, request.id)

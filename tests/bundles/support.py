@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import clock, messages
+from engine import clock, completion, messages
 from engine.actors import Actor
 from engine.db import unit_of_work
 from engine.deployments import read_paths
@@ -60,13 +60,12 @@ class BundleScenario(Scenario):
 
     def decide(self, case_id: int, code: str, data: dict[str, Any]) -> Any:
         """Complete the review of item CODE as a reviewer of its department."""
-        from engine import work_items
 
         item = self.reviews(case_id)[code]
         groups = [c.name for c in item.candidates if c.kind == "group"]
         assert len(groups) == 1, groups
         with unit_of_work(self.factory) as s:
-            case = work_items.complete(self.rt, s, item.id, data, reviewer(groups[0]))
+            case = completion.complete(self.rt, s, item.id, data, reviewer(groups[0]))
             s.expunge(case)
             return case
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, permissions, users, work_items
+from engine import cases, completion, permissions, users, work_items
 from engine.actors import SYSTEM, Actor
 from engine.catalog import import_catalog
 from engine.db import unit_of_work
@@ -87,7 +87,7 @@ def test_wrong_office_cannot_see_or_claim_and_the_applicant_sees_one_case(rt, co
     for code, who in [("MS-001", market), ("MS-010", market), ("UM-003", market),
                       ("FR-001", fire)]:
         with unit_of_work(county) as session:
-            work_items.complete(rt, session, sc.reviews(cid)[code].id,
+            completion.complete(rt, session, sc.reviews(cid)[code].id,
                                 {"decision": "approve", "certificate_no": f"LL-{code}"}, who)
     data = finish(sc, cid)
     assert {r["office"] for r in data["item_results"].values()} == {"branch_tieying",
@@ -125,6 +125,6 @@ def test_a_returned_item_is_rechecked_by_the_window_that_accepted_it(rt, county)
     with unit_of_work(county) as session, pytest.raises(Forbidden):
         work_items.claim(session, recheck.id, tieying)
     with unit_of_work(county) as session:
-        work_items.complete(rt, session, recheck.id, {"checked": True},
+        completion.complete(rt, session, recheck.id, {"checked": True},
                             staff(county, "clerk_huayuan"))
     assert sc.reviews(cid)["FR-001"].candidate_names("group") == ["reviewer@dept_fire"]

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, deployments, work_items
+from engine import cases, completion, deployments
 from engine.actors import Actor
 from engine.db import unit_of_work
 from engine.models import Case, WorkItem
@@ -70,6 +70,6 @@ class Scenario:
                  actor: Actor = ADMIN) -> Case:
         item = self.item(case_id, element)
         with unit_of_work(self.factory) as s:
-            case = work_items.complete(self.rt, s, item.id, data or {}, actor)
+            case = completion.complete(self.rt, s, item.id, data or {}, actor)
             s.expunge(case)
             return case

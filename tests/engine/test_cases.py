@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import cases, work_items
+from engine import cases, completion, work_items
 from engine.db import unit_of_work
 from engine.diagrams import compile_bundle
 from engine.errors import Forbidden, InvalidInput, NotFound, TaskNotReady
@@ -74,7 +74,7 @@ def test_completing_twice_is_a_conflict(sc):
     item = sc.item(cid, "accept")
     sc.complete(cid, "accept", {"accepted": True, "area": 5})
     with unit_of_work(sc.factory) as s, pytest.raises(TaskNotReady):
-        work_items.complete(sc.rt, s, item.id, {"accepted": True, "area": 5}, ADMIN)
+        completion.complete(sc.rt, s, item.id, {"accepted": True, "area": 5}, ADMIN)
 
 
 def test_only_candidates_may_complete(sc):

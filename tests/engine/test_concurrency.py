@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import clock, work_items
+from engine import clock, completion
 from engine.db import unit_of_work
 from engine.errors import Conflict
 from engine.models import AuditEvent, Job
@@ -41,7 +41,7 @@ def test_two_clerks_complete_one_task_one_wins(sc):
         barrier.wait()
         try:
             with unit_of_work(sc.factory) as s:
-                work_items.complete(sc.rt, s, item.id, {"accepted": True, "area": area}, ADMIN)
+                completion.complete(sc.rt, s, item.id, {"accepted": True, "area": area}, ADMIN)
             outcomes.append("ok")
         except Conflict:
             outcomes.append("conflict")

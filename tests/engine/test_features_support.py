@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, messages
+from engine import cases, completion, messages
 from engine.db import unit_of_work
 from engine.models import Job, WorkItem
 from engine.runtime import Engine
@@ -68,10 +68,9 @@ class FeatureScenario(Scenario):
 
     def complete_item(self, item_id: str, data: dict[str, Any] | None = None) -> str:
         """Complete one work item by id (for multi-instance siblings); return case status."""
-        from engine import work_items
 
         with unit_of_work(self.factory) as s:
-            return work_items.complete(self.rt, s, item_id, data or {}, ADMIN).status
+            return completion.complete(self.rt, s, item_id, data or {}, ADMIN).status
 
     def worker(self) -> Worker:
         return Worker(self.rt, self.factory, name="features")

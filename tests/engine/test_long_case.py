@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import work_items
+from engine import completion
 from engine.db import unit_of_work
 from engine.models import WorkItem
 from engine.runtime import Engine
@@ -25,7 +25,7 @@ def test_two_thousand_loop_iterations(rt, db, services):
             items = s.scalars(select(WorkItem.id).where(WorkItem.case_id == cid,
                                                         WorkItem.state == "open")).all()
             assert len(items) == 1, f"round {done}: open items {items}"
-            case = work_items.complete(rt, s, items[0], {"round": done}, ADMIN)
+            case = completion.complete(rt, s, items[0], {"round": done}, ADMIN)
             status = case.status
         if done < ROUNDS - 1:
             assert status == "running", f"round {done}: case reported {status}"

@@ -11,7 +11,7 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, clock, work_items
+from engine import cases, clock, completion
 from engine.db import unit_of_work
 from web.app import create_app, onething
 
@@ -47,7 +47,7 @@ def engine_drive(rt: Any, factory: sessionmaker[Session]) -> Drive:
 
     def complete(who: str, item_id: str, data: dict[str, Any], for_whom: str | None) -> None:
         with unit_of_work(factory) as s:
-            work_items.complete(rt, s, item_id, data, actor_of(s, who), on_behalf_of=for_whom)
+            completion.complete(rt, s, item_id, data, actor_of(s, who), on_behalf_of=for_whom)
 
     return Drive(factory, start, complete, org_postings())
 

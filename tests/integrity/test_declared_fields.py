@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, work_items
+from engine import cases, completion
 from engine.db import unit_of_work
 from engine.errors import InvalidInput
 from tests.engine.corpus_data import RUNS
@@ -46,7 +46,7 @@ def test_the_supplement_cannot_rewrite_who_reviews(rt: Any, drive: Drive,
         version = cases.get_case(s, cid).version
     def send() -> None:
         with unit_of_work(county) as s:
-            work_items.complete(rt, s, supplement.id,
+            completion.complete(rt, s, supplement.id,
                                 {"supplied": True, "review_plan": forged},
                                 actor_of(s, APPLICANT))
     refused(send, "review_plan")
@@ -89,7 +89,7 @@ def test_every_task_of_every_state_refuses_what_its_form_does_not_declare(
                          data: dict[str, Any] = good, who: str = who,
                          for_whom: str | None = for_whom) -> None:
                     with unit_of_work(county) as s:
-                        work_items.complete(rt, s, item_id, {**data, name: {"group": "x"}},
+                        completion.complete(rt, s, item_id, {**data, name: {"group": "x"}},
                                             actor_of(s, who), on_behalf_of=for_whom)
                 assert refused(send, name) == [name]
             seen.add(item.element_id)

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import case_data, case_routing, cases, drafts, work_items
+from engine import case_data, case_routing, cases, completion, drafts
 from engine.db import unit_of_work
 from engine.errors import InvalidInput
 from engine.models import WorkItem
@@ -93,7 +93,7 @@ def test_submissions_never_change_who_works_later_tasks(
         with unit_of_work(county) as s:
             version = cases.get_case(s, cid).version
         with pytest.raises(InvalidInput) as err, unit_of_work(county) as s:
-            work_items.complete(rt, s, item.id, {**base, **extra}, actor_of(s, who),
+            completion.complete(rt, s, item.id, {**base, **extra}, actor_of(s, who),
                                 on_behalf_of=for_whom)
         assert set(extra) <= {f.path for f in err.value.fields}
         with unit_of_work(county) as s:
@@ -103,11 +103,11 @@ def test_submissions_never_change_who_works_later_tasks(
         strangers |= {v for v in chosen.values() if isinstance(v, str) and len(v) > 2}
         try:
             with unit_of_work(county) as s:
-                work_items.complete(rt, s, item.id, {**base, **chosen}, actor_of(s, who),
+                completion.complete(rt, s, item.id, {**base, **chosen}, actor_of(s, who),
                                     on_behalf_of=for_whom)
         except InvalidInput:
             with unit_of_work(county) as s:
-                work_items.complete(rt, s, item.id, base, actor_of(s, who),
+                completion.complete(rt, s, item.id, base, actor_of(s, who),
                                     on_behalf_of=for_whom)
         with unit_of_work(county) as s:
             check_who(s, cid, routing, strangers - {"window", "post", "door"})

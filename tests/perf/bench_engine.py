@@ -38,7 +38,7 @@ from sqlalchemy import (
 )
 
 from adapters.services import default_services
-from engine import cases, deployments, work_items
+from engine import cases, completion, deployments
 from engine.actors import SYSTEM
 from engine.db import make_engine, make_session_factory, unit_of_work
 from engine.diagrams import compile_bundle
@@ -144,7 +144,7 @@ def _complete_next(rt: Engine, factory: Any, case_id: int, data: dict[str, Any])
         found = s.execute(_NEXT_ITEM, {"case_id": case_id}).first()
         assert found is not None
         item_id, element_id = found
-        work_items.complete(rt, s, item_id, data.get(element_id, data), SYSTEM)
+        completion.complete(rt, s, item_id, data.get(element_id, data), SYSTEM)
 
 
 def bench_reference(label: str, runs: int) -> None:

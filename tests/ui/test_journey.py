@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import clock, work_items
+from engine import clock, completion
 from engine.actors import Actor
 from engine.db import unit_of_work
 from engine.models import Case, Rating, WorkItem
@@ -42,7 +42,7 @@ def _complete(app: Flask, element: str, data: dict[str, object],
                                                        WorkItem.state == "open")).all()
         item = next(i for i in items if code is None or i.input_data.get("item_code") == code)
         groups = frozenset(item.candidate_names("group"))
-        work_items.complete(onething(app).rt, session, item.id, data,
+        completion.complete(onething(app).rt, session, item.id, data,
                             Actor(f"staff_{element}", groups))
 
 

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import work_items
+from engine import completion
 from engine.actors import Actor
 from engine.db import unit_of_work
 from engine.models import Case, WorkItem
@@ -171,7 +171,7 @@ def test_the_applicant_answers_a_supplement_request(app: Flask, client: FlaskCli
     with unit_of_work(factory) as session:
         case = session.scalars(select(Case)).one()
         accept = session.scalars(select(WorkItem).where(WorkItem.element_id == "accept")).one()
-        work_items.complete(onething(app).rt, session, accept.id, {
+        completion.complete(onething(app).rt, session, accept.id, {
             "outcome": "supplement", "missing_materials": ["premises_proof"],
             "supplement_note": "请补交租赁合同"}, clerk)
         number = case.number

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, cooperation, permissions, work_items
+from engine import cases, completion, cooperation, permissions, work_items
 from engine.errors import Forbidden
 from web.context import actor, engine, transaction
 
@@ -66,7 +66,7 @@ def complete(item_id: str) -> dict[str, Any]:
     on_behalf_of = body.text("on_behalf_of")
     body.done()
     with transaction() as session:
-        case = work_items.complete(engine(), session, item_id, data, actor(),
+        case = completion.complete(engine(), session, item_id, data, actor(),
                                    on_behalf_of=on_behalf_of or None)
         task = work_items.as_dict(work_items.get(session, item_id))
         return {"task": task, "case": cases.as_dict(session, case, full=True)}

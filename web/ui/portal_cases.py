@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
 from engine import cases as case_api
-from engine import drafts, guides, permissions, ratings, withdrawal, work_items
+from engine import completion, drafts, guides, permissions, ratings, withdrawal, work_items
 from engine.actors import Actor
 from engine.errors import InvalidInput, NotFound
 from engine.models import ApplicationDraft, Candidate, Case, Rating, WorkItem
@@ -146,7 +146,7 @@ def answer(ref: str, item_id: str) -> Response | tuple[str, int]:
             on_behalf_of = principal
     try:
         with transaction() as session:
-            work_items.complete(rt, session, item_id, data, me, on_behalf_of=on_behalf_of)
+            completion.complete(rt, session, item_id, data, me, on_behalf_of=on_behalf_of)
     except InvalidInput as exc:
         return _page(ref, data, item_id, forms.errors_from(exc), 422)
     flash(_("Thank you. Your answer was sent."), "success")

@@ -7,7 +7,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import comments, cooperation, delegation, watches, work_items
+from engine import comments, completion, cooperation, delegation, watches, work_items
 from engine.errors import Conflict, InvalidInput, NotFound
 from engine.models import Case
 from web.context import engine, transaction
@@ -65,7 +65,7 @@ def complete(item_id: str) -> Response | tuple[str, int]:
     if not errors:
         try:
             with transaction() as session:
-                case = work_items.complete(engine(), session, item_id, data, actor())
+                case = completion.complete(engine(), session, item_id, data, actor())
                 number = case.number
         except InvalidInput as exc:
             errors = forms.errors_from(exc)
