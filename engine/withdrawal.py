@@ -11,11 +11,12 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import agency, messages, permissions
+from . import agency, permissions
 from .actors import Actor
 from .advancing import advance
 from .cases import get_case
 from .errors import Conflict, FieldError, Forbidden, InvalidInput
+from .events import deliverer
 from .models import Case, Subscription
 from .runtime import Engine
 
@@ -57,4 +58,4 @@ def withdraw(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
                           " (its decisions are made, or it offers no withdrawal)"))
     body = {"reason": text}
     return advance(rt, session, case.id, who, "case.withdrawn",
-                   messages.deliverer(MESSAGE, body), message=MESSAGE, payload=body)
+                   deliverer(MESSAGE, body), message=MESSAGE, payload=body)
