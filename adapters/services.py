@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from engine.ports import UnknownOperator
+from engine.core.ports import UnknownOperator
 
 log = logging.getLogger(__name__)
 

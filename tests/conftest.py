@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(config: Any, items: list[Any]) -> None:
 
 
 def _pg_available() -> bool:
-    from engine.db import make_engine
+    from engine.core.db import make_engine
 
     engine = make_engine(PG_URL or "")
     try:
@@ -57,7 +57,7 @@ def pg_ready() -> bool:
 @pytest.fixture
 def pg_schema(pg_ready: bool) -> Iterator[Any]:
     """An engine on a new, empty PostgreSQL schema (dropped afterwards), for migrations."""
-    from engine.db import make_engine
+    from engine.core.db import make_engine
 
     schema = f"m_{uuid.uuid4().hex[:12]}"
     admin = make_engine(PG_URL or "")
@@ -77,7 +77,7 @@ def pg_schema(pg_ready: bool) -> Iterator[Any]:
 @pytest.fixture
 def db_url(tmp_path: Path, request: Any) -> Iterator[str]:
     """A fresh, migrated-by-create_all database: SQLite file, or a PostgreSQL schema."""
-    from engine.db import make_engine
+    from engine.core.db import make_engine
     from engine.models import Base
 
     if PG_URL:
@@ -108,7 +108,7 @@ def db_url(tmp_path: Path, request: Any) -> Iterator[str]:
 @pytest.fixture
 def db(db_url: str) -> Iterator[sessionmaker[Session]]:
     """A session factory on the fresh database."""
-    from engine.db import make_engine, make_session_factory
+    from engine.core.db import make_engine, make_session_factory
 
     engine = make_engine(db_url)
     yield make_session_factory(engine)
@@ -125,8 +125,8 @@ def services() -> Any:
 @pytest.fixture
 def rt(services: Any) -> Any:
     """A fresh engine (own spec and workflow caches) with the offline service connectors."""
-    from engine import clock
-    from engine.runtime import Engine
+    from engine.core import clock
+    from engine.runtime.engine import Engine
 
     clock.reset()
     yield Engine(services=services)

@@ -15,10 +15,10 @@ from werkzeug.routing import IntegerConverter, Map
 
 from adapters.files import LocalFileStore
 from adapters.services import default_services
-from engine.db import database_url, make_engine, make_session_factory
-from engine.materials import MAX_BYTES as MATERIAL_MAX_BYTES
-from engine.ports import FileStore
-from engine.runtime import Engine
+from engine.casework.materials import MAX_BYTES as MATERIAL_MAX_BYTES
+from engine.core.db import database_url, make_engine, make_session_factory
+from engine.core.ports import FileStore
+from engine.runtime.engine import Engine
 
 log = logging.getLogger(__name__)
 

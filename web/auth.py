@@ -6,9 +6,9 @@ from collections.abc import Callable
 
 from flask import g, request
 
-from engine.actors import Actor
-from engine.errors import Unauthorized
-from engine.users import TOKEN_PREFIX, actor_for_token
+from engine.core.actors import Actor
+from engine.core.errors import Unauthorized
+from engine.org.users import TOKEN_PREFIX, actor_for_token
 from web.context import transaction
 
 # Tried in order until one names the caller. Browser session login will add a loader here

@@ -8,8 +8,8 @@ from typing import Any
 import click
 from sqlalchemy.exc import SQLAlchemyError
 
-from engine.db import database_url
-from engine.errors import DiagramInvalid, OnethingError
+from engine.core.db import database_url
+from engine.core.errors import DiagramInvalid, OnethingError
 from web.app import configure_logging
 from web.commands import bundles, cases, catalog, people, running
 from web.commands.calendar import calendar_group

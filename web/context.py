@@ -8,9 +8,9 @@ from contextlib import contextmanager
 from flask import g, request
 from sqlalchemy.orm import Session
 
-from engine.actors import Actor
-from engine.db import unit_of_work
-from engine.runtime import Engine
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.runtime.engine import Engine
 from web.app import onething
 
 

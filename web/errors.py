@@ -10,7 +10,7 @@ from flask import Flask, Response, current_app, json, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
-from engine.errors import OnethingError
+from engine.core.errors import OnethingError
 
 log = logging.getLogger(__name__)
 

@@ -6,7 +6,7 @@ import copy
 from functools import cache
 from typing import Any
 
-from engine.material_types import BY_SUFFIX
+from engine.casework.material_types import BY_SUFFIX
 from web.openapi_schemas import SCHEMAS, ref
 from web.openapi_service import service_paths
 from web.openapi_time import time_paths

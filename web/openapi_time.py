@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from engine.commitment_figures import COLUMNS
-from engine.ratings import FOLLOW_UP_STEPS, LEVELS
+from engine.service.ratings import FOLLOW_UP_STEPS, LEVELS
+from engine.timelimits.commitment_figures import COLUMNS
 from web.openapi_types import BOOL, INT, STR, TIME, nullable, obj, ref
 
 NUMBER = {"type": "number"}

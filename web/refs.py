@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine.errors import NotFound
+from engine.core.errors import NotFound
 
 # row ids are 32-bit integer columns on PostgreSQL: a larger id names no row
 MAX_ID = 2**31 - 1

@@ -6,8 +6,8 @@ import logging
 
 from sqlalchemy import Engine, inspect
 
-from engine import migrate
-from engine.errors import OnethingError
+from engine.core import migrate
+from engine.core.errors import OnethingError
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection engine.migrate hands in."""
+"""Alembic environment: migrations run on the connection engine.core.migrate hands in."""
 
 from __future__ import annotations
 

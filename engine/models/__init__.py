@@ -1,25 +1,25 @@
 """SQLAlchemy models; importing this module registers every table on Base.metadata."""
 
-from .agency import AgencyAuthorization
-from .appointments import Appointment, AppointmentSlot
-from .audit import AuditEvent
-from .base import Base
-from .cases import Case, CaseTask, Counter, Subscription
-from .catalog import Department, Item, ItemMaterial
-from .clocks import CommitmentClock
-from .cooperation import CooperationRequest
-from .deployments import Deployment, DeploymentFile, ProcessDefinition
-from .drafts import ApplicationDraft
-from .jobs import Job
-from .materials import CaseMaterial
-from .notifications import Notification
-from .offices import Office, OfficeMember
-from .ratings import Rating, RatingFollowUp
-from .supervision import SupervisionOrder
-from .users import ApiToken, Membership, User
-from .visits import MobileIntake, Visit
-from .work import Candidate, WorkItem
-from .workbench import Comment, Watch
+from engine.models.agency import AgencyAuthorization
+from engine.models.appointments import Appointment, AppointmentSlot
+from engine.models.audit import AuditEvent
+from engine.models.base import Base
+from engine.models.cases import Case, CaseTask, Counter, Subscription
+from engine.models.catalog import Department, Item, ItemMaterial
+from engine.models.clocks import CommitmentClock
+from engine.models.cooperation import CooperationRequest
+from engine.models.deployments import Deployment, DeploymentFile, ProcessDefinition
+from engine.models.drafts import ApplicationDraft
+from engine.models.jobs import Job
+from engine.models.materials import CaseMaterial
+from engine.models.notifications import Notification
+from engine.models.offices import Office, OfficeMember
+from engine.models.ratings import Rating, RatingFollowUp
+from engine.models.supervision import SupervisionOrder
+from engine.models.users import ApiToken, Membership, User
+from engine.models.visits import MobileIntake, Visit
+from engine.models.work import Candidate, WorkItem
+from engine.models.workbench import Comment, Watch
 
 __all__ = [
     "Appointment", "AppointmentSlot", "MobileIntake", "Notification", "Visit",

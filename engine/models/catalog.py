@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
+from engine.models.base import Base
 
 # office levels an item may be accepted or decided at; see engine.offices.routing
 ITEM_LEVELS = ("county", "center", "branch", "town")

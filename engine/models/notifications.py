@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
+from engine.models.base import Base
 
 CHANNELS = ("in_app", "sms", "email")
 # pending: waiting for (another) delivery attempt; sent: handed over; failed: given up

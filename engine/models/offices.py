@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import Base
-from .users import User
+from engine.models.base import Base
+from engine.models.users import User
 
 OFFICE_LEVELS = ("bureau", "center", "branch", "town", "department")
 ROLES = ("window_clerk", "reviewer", "agent", "supervisor", "leader", "designer", "admin")

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .base import Base
-from .work import Candidate, WorkItem
+from engine.models.base import Base
+from engine.models.work import Candidate, WorkItem
 
 
 class Comment(Base):

@@ -5,17 +5,17 @@ it does not know (and local closures), or, for a year with no data, from the wee
 with the result marked unconfirmed: an unknown year is never counted silently.
 """
 
-from .calendar_files import CalendarFile, Closure, calendar_dir, use_calendar_dir
-from .counting import (
+from engine.workdays.calendar_files import CalendarFile, Closure, calendar_dir, use_calendar_dir
+from engine.workdays.counting import (
     WorkdayCount,
     WorkdayResult,
     add_working_days,
     add_working_hours,
     count_working_days,
 )
-from .coverage import Coverage, coverage, coverage_warning
-from .days import DayInfo, day_info, is_working_day
-from .office_hours import OfficeHours, is_after_hours, office_hours
+from engine.workdays.coverage import Coverage, coverage, coverage_warning
+from engine.workdays.days import DayInfo, day_info, is_working_day
+from engine.workdays.office_hours import OfficeHours, is_after_hours, office_hours
 
 __all__ = [
     "CalendarFile", "Closure", "Coverage", "DayInfo", "OfficeHours", "WorkdayCount",

@@ -29,7 +29,7 @@ from typing import Any
 
 import yaml
 
-from ..errors import FieldError, InvalidInput
+from engine.core.errors import FieldError, InvalidInput
 
 DEFAULT_DIR = Path(__file__).resolve().parents[2] / "bpmn" / "calendar"
 OFFICE_HOURS_FILE = "office-hours.yaml"

@@ -6,8 +6,8 @@ import math
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from .days import day_info
-from .office_hours import OfficeHours, office_hours
+from engine.workdays.days import day_info
+from engine.workdays.office_hours import OfficeHours, office_hours
 
 # a commitment never reaches further than this many calendar days
 MAX_SPAN_DAYS = 3660

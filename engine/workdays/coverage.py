@@ -7,8 +7,8 @@ from datetime import date, timedelta
 
 import chinese_calendar
 
-from .calendar_files import calendar_files
-from .days import FILE, NONE, PACKAGE, package_knows
+from engine.workdays.calendar_files import calendar_files
+from engine.workdays.days import FILE, NONE, PACKAGE, package_knows
 
 LOOKAHEAD_DAYS = 60
 

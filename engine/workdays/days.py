@@ -8,7 +8,7 @@ from functools import lru_cache
 
 import chinese_calendar
 
-from .calendar_files import calendar_files
+from engine.workdays.calendar_files import calendar_files
 
 # where a day's status came from
 PACKAGE = "package"

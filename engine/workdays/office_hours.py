@@ -25,8 +25,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from ..errors import InvalidInput
-from .calendar_files import OFFICE_HOURS_FILE, calendar_dir
+from engine.core.errors import InvalidInput
+from engine.workdays.calendar_files import OFFICE_HOURS_FILE, calendar_dir
 
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 

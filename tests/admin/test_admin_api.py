@@ -6,10 +6,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine import clock, users
-from engine.db import unit_of_work
-from engine.errors import Unauthorized
+from engine.core import clock
+from engine.core.db import unit_of_work
+from engine.core.errors import Unauthorized
 from engine.models import Office
+from engine.org import users
 from tests.web.support import assert_problem, signboard_files, upload
 from web.app import onething
 

@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import clock
-from engine.db import unit_of_work
+from engine.core import clock
+from engine.core.db import unit_of_work
 from engine.models import Office
 from tests.web.support import assert_problem
 from web.app import onething

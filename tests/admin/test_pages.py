@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine import catalog, offices, users
-from engine.actors import SYSTEM
-from engine.db import unit_of_work
+from engine.core.actors import SYSTEM
+from engine.core.db import unit_of_work
+from engine.org import catalog, offices, users
 from tests.ui.conftest import PASSWORD, csrf_of, sign_in
 from tests.web.support import signboard_files, upload
 from web.app import onething

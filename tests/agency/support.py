@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Any
 
-from engine import agency, clock, users
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine.casework import agency
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
 from engine.models import AgencyAuthorization, WorkItem
+from engine.org import users
 from tests.bundles.support import CLERK, BundleScenario
 
 PRINCIPAL = Actor("applicant_ent", frozenset({"applicant"}))

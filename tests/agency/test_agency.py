@@ -6,9 +6,10 @@ from datetime import timedelta
 
 import pytest
 
-from engine import agency, audit, clock, completion, permissions, work_items
-from engine.db import unit_of_work
-from engine.errors import Forbidden, InvalidInput
+from engine.casework import agency, completion, permissions, work_items
+from engine.core import audit, clock
+from engine.core.db import unit_of_work
+from engine.core.errors import Forbidden, InvalidInput
 from engine.models import WorkItem
 from tests.engine.scenario import ADMIN
 

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from engine import clock
+from engine.core import clock
 from tests.bundles.support import BUNDLES
 from tests.web.support import assert_problem, upload
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from engine import cases, completion, cooperation, work_items
-from engine.db import unit_of_work
-from engine.errors import Conflict, Forbidden
+from engine.casework import cases, completion, cooperation, work_items
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict, Forbidden
 from engine.models import CooperationRequest, WorkItem
 from tests.engine.scenario import ADMIN
 

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from engine.worker import Worker
+from engine.jobs.worker import Worker
 from web.app import create_app, onething
 from web.cli import main
 from web.schema import schema_state

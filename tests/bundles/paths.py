@@ -6,8 +6,9 @@ import json
 from datetime import timedelta
 from typing import Any
 
-from engine import clock, guides
-from engine.diagrams import compile_bundle
+from engine.core import clock
+from engine.design import guides
+from engine.runtime.diagrams import compile_bundle
 
 from .support import (
     CLERK,

@@ -8,12 +8,14 @@ from typing import Any
 
 from sqlalchemy import select
 
-from engine import clock, completion, messages
-from engine.actors import Actor
-from engine.db import unit_of_work
-from engine.deployments import read_paths
+from engine.casework import completion
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.design.deployments import read_paths
+from engine.jobs import messages
+from engine.jobs.worker import Worker, run_until_idle
 from engine.models import WorkItem
-from engine.worker import Worker, run_until_idle
 from tests.engine.scenario import Scenario
 
 BUNDLES = Path(__file__).resolve().parents[2] / "bpmn" / "bundles"
@@ -81,10 +83,10 @@ class BundleScenario(Scenario):
 
     def data(self, case_id: int) -> dict[str, Any]:
         """The workflow data of the case after it ended (from the last completed work item)."""
-        from engine.case_runner import open_live
+        from engine.runtime.case_runner import open_live
 
         with unit_of_work(self.factory) as s:
-            from engine.cases import get_case
+            from engine.casework.cases import get_case
 
             live = open_live(self.rt, s, get_case(s, case_id))
             return dict(live.workflow.data) | dict(live.workflow.last_task.data)

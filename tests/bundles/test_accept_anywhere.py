@@ -7,12 +7,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, completion, permissions, users, work_items
-from engine.actors import SYSTEM, Actor
-from engine.catalog import import_catalog
-from engine.db import unit_of_work
-from engine.errors import Forbidden, InvalidInput
-from engine.offices import import_offices, office_groups
+from engine.casework import cases, completion, permissions, work_items
+from engine.core.actors import SYSTEM, Actor
+from engine.core.db import unit_of_work
+from engine.core.errors import Forbidden, InvalidInput
+from engine.org import users
+from engine.org.catalog import import_catalog
+from engine.org.offices import import_offices, office_groups
 
 from .support import BundleScenario, applicant, finish
 

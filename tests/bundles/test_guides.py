@@ -1,12 +1,12 @@
-"""engine.guides: guide.yaml shape checks, answer checks and the one-time notice."""
+"""engine.design.guides: guide.yaml shape checks, answer checks and the one-time notice."""
 
 from __future__ import annotations
 
 import pytest
 import yaml
 
-from engine import guides
-from engine.errors import InvalidInput
+from engine.core.errors import InvalidInput
+from engine.design import guides
 
 from .support import files
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import clock
-from engine.errors import InvalidInput
+from engine.core import clock
+from engine.core.errors import InvalidInput
 from engine.workdays import add_working_days
 from tests.web.support import assert_problem
 

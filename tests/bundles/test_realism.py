@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from engine import guides
+from engine.design import guides
 
 from .support import files
 

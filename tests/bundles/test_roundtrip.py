@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.deployments import read_paths
+from engine.design.deployments import read_paths
 from tests.engine.test_persistence_roundtrip import drive
 
 from .support import BUNDLES, ROUNDTRIP_START, roundtrip_answers

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import guides
+from engine.design import guides
 
 from .paths import PATHS, check_notice, check_validates, run_all
 from .support import AGENT, BundleScenario, Profile, files, finish, promise_date, statuses

@@ -7,10 +7,10 @@ from pathlib import Path
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.actors import SYSTEM
-from engine.catalog import import_catalog
-from engine.db import unit_of_work
-from engine.offices import import_offices
+from engine.core.actors import SYSTEM
+from engine.core.db import unit_of_work
+from engine.org.catalog import import_catalog
+from engine.org.offices import import_offices
 from tests.web.conftest import admin, app, client, make_user, runner  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]

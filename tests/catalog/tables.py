@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from engine.catalog.reading import COLUMNS
+from engine.org.catalog.reading import COLUMNS
 
 HEADER = list(COLUMNS)
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine.actors import SYSTEM
-from engine.catalog import import_catalog
-from engine.db import unit_of_work
-from engine.offices import import_offices
+from engine.core.actors import SYSTEM
+from engine.core.db import unit_of_work
+from engine.org.catalog import import_catalog
+from engine.org.offices import import_offices
 from tests.web.support import assert_problem
 from web.app import onething
 

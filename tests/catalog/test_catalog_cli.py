@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from engine import users
-from engine.db import make_engine, make_session_factory, unit_of_work
+from engine.core.db import make_engine, make_session_factory, unit_of_work
+from engine.org import users
 from tests.web.support import SIGNBOARD
 
 from .conftest import ITEMS, ORG

@@ -7,11 +7,11 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
-from engine.actors import SYSTEM, Actor
-from engine.catalog import RowsInvalid, get_item, import_catalog
-from engine.db import unit_of_work
-from engine.errors import Forbidden
+from engine.core.actors import SYSTEM, Actor
+from engine.core.db import unit_of_work
+from engine.core.errors import Forbidden
 from engine.models import AuditEvent, Department, Item
+from engine.org.catalog import RowsInvalid, get_item, import_catalog
 
 from .tables import HEADER, row, write_csv, write_xlsx
 

@@ -6,11 +6,11 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect
 
-from engine import migrate
-from engine.actors import SYSTEM
-from engine.catalog import import_catalog
-from engine.db import make_engine, make_session_factory, unit_of_work
+from engine.core import migrate
+from engine.core.actors import SYSTEM
+from engine.core.db import make_engine, make_session_factory, unit_of_work
 from engine.models import Base
+from engine.org.catalog import import_catalog
 
 from .conftest import ITEMS
 

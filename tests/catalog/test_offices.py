@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine import users
-from engine.actors import SYSTEM, Actor
-from engine.db import unit_of_work
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.core.actors import SYSTEM, Actor
+from engine.core.db import unit_of_work
+from engine.core.errors import Forbidden, InvalidInput, NotFound
 from engine.models import Office, OfficeMember
-from engine.offices import competent_office, import_offices, office_tree, who_decides
+from engine.org import users
+from engine.org.offices import competent_office, import_offices, office_tree, who_decides
 
 from .conftest import ORG
 

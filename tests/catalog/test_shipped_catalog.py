@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from engine.catalog import get_item, list_departments, list_items, read_catalog
-from engine.catalog.validation import validate_catalog
-from engine.db import unit_of_work
+from engine.core.db import unit_of_work
 from engine.models import Department, Item
+from engine.org.catalog import get_item, list_departments, list_items, read_catalog
+from engine.org.catalog.validation import validate_catalog
 
 from .conftest import ITEMS
 

@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from engine import clock, workdays
+from engine import workdays
+from engine.core import clock
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 SHIPPED_CALENDAR = Path(__file__).resolve().parents[2] / "bpmn" / "calendar"

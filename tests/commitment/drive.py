@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from engine import clock, clocks
-from engine.db import unit_of_work
-from engine.worker import Worker, run_until_idle
+from engine.core import clock
+from engine.core.db import unit_of_work
+from engine.jobs.worker import Worker, run_until_idle
+from engine.timelimits import clocks
 from tests.bundles.support import BundleScenario
 
 ANSWERS = {"has_licence": False, "area": 180, "menu": "hot_food", "outdoor_sign": False}

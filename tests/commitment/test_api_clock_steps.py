@@ -8,12 +8,13 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from engine import clock, clocks
-from engine.actors import Actor
-from engine.db import unit_of_work
-from engine.deployments import read_paths
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.design.deployments import read_paths
+from engine.jobs.worker import Worker, run_until_idle
 from engine.models import AuditEvent
-from engine.worker import Worker, run_until_idle
+from engine.timelimits import clocks
 from tests.engine.scenario import Scenario
 
 from .conftest import at

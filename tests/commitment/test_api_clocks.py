@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from engine import clock
+from engine.core import clock
 from tests.web.conftest import admin, app, client, make_user
 from tests.web.support import assert_problem
 from web.app import onething

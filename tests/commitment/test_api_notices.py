@@ -7,11 +7,11 @@ from collections.abc import Iterator
 import pytest
 from sqlalchemy import select
 
-from engine import clock
-from engine.db import unit_of_work
+from engine.core import clock
+from engine.core.db import unit_of_work
+from engine.jobs.worker import Worker, run_until_idle
 from engine.models import Notification
-from engine.notifications import delivery, outbox
-from engine.worker import Worker, run_until_idle
+from engine.service.notifications import delivery, outbox
 from tests.bundles.support import applicant
 from tests.web.conftest import runner
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import codecs
 from datetime import datetime
 
-from engine import clock
-from engine.commitment_figures import COLUMNS
+from engine.core import clock
+from engine.timelimits.commitment_figures import COLUMNS
 from tests.web.support import assert_problem
 
 from .conftest import at

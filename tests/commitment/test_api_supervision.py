@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine import clock
+from engine.core import clock
 from tests.web.support import assert_problem
 
 from .conftest import at

@@ -7,11 +7,12 @@ from datetime import datetime
 import pytest
 from sqlalchemy import select
 
-from engine import clock, clocks
-from engine.actors import Actor
-from engine.db import unit_of_work
-from engine.errors import Conflict, Forbidden
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict, Forbidden
 from engine.models import AuditEvent
+from engine.timelimits import clocks
 
 from .conftest import at
 from .drive import ClockScenario

@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import clock, commitment_figures, ratings, supervision
-from engine.actors import Actor
-from engine.db import unit_of_work
-from engine.errors import Conflict, Forbidden
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict, Forbidden
 from engine.models import RatingFollowUp
+from engine.service import ratings
+from engine.timelimits import commitment_figures, supervision
 
 from .conftest import at
 from .drive import ClockScenario

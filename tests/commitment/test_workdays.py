@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from engine import workdays
-from engine.errors import InvalidInput
+from engine.core.errors import InvalidInput
 
 from .conftest import at
 

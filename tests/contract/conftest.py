@@ -9,9 +9,9 @@ import pytest
 from flask import Flask
 from sqlalchemy import text
 
-from engine import users
-from engine.db import make_engine, unit_of_work
+from engine.core.db import make_engine, unit_of_work
 from engine.models import Base
+from engine.org import users
 from tests.browser.server import load_demo
 from tests.conftest import PG_URL
 from web.app import create_app, onething

@@ -6,8 +6,8 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine.diagrams import compile_bundle
-from engine.errors import DiagramInvalid
+from engine.core.errors import DiagramInvalid
+from engine.runtime.diagrams import compile_bundle
 
 from .conftest import bpmn, data_files, line_of
 

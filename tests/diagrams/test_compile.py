@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from engine.diagrams import CompiledBundle, compile_bundle
-from engine.errors import DiagramInvalid
+from engine.core.errors import DiagramInvalid
+from engine.runtime.diagrams import CompiledBundle, compile_bundle
 
 from .conftest import bpmn, data_files, line_of
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagrams import compile_bundle
-from engine.errors import DiagramInvalid
+from engine.core.errors import DiagramInvalid
+from engine.runtime.diagrams import compile_bundle
 
 # Outcome at the load stage: "runs", "waits" and "contained" all mean the file must compile.
 EXPECTED = {

@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from engine import contracts
-from engine.deployments import read_paths
-from engine.diagrams import compile_bundle
-from engine.diagrams.form_fields import declared_names, undeclared
-from engine.errors import InvalidInput
+from engine.casework import contracts
+from engine.core.errors import InvalidInput
+from engine.design.deployments import read_paths
+from engine.runtime.diagrams import compile_bundle
+from engine.runtime.diagrams.form_fields import declared_names, undeclared
 
 BUNDLES = Path(__file__).resolve().parents[2] / "bpmn" / "bundles"
 SPIFF = 'xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core"'

@@ -6,7 +6,7 @@ import ast
 
 import pytest
 
-from engine.diagrams.juel import JuelError, is_el, translate, translate_timer
+from engine.runtime.diagrams.juel import JuelError, is_el, translate, translate_timer
 
 TABLE = [
     ("${approved}", "approved"),

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from engine.diagrams import compile_bundle
-from engine.errors import DiagramInvalid
+from engine.core.errors import DiagramInvalid
+from engine.runtime.diagrams import compile_bundle
 
 from .conftest import bpmn, data_files, line_of
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from engine.diagrams import compile_bundle
-from engine.diagrams.safe_xml import parse_xml
-from engine.errors import DiagramInvalid
+from engine.core.errors import DiagramInvalid
+from engine.runtime.diagrams import compile_bundle
+from engine.runtime.diagrams.safe_xml import parse_xml
 
 from .conftest import bpmn, line_of
 

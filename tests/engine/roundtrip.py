@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from engine.serialization import dumps
+from engine.runtime.serialization import dumps
 
 
 def _norm(value: Any) -> Any:

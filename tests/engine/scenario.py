@@ -8,11 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, completion, deployments
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine.casework import cases, completion
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.design import deployments
 from engine.models import Case, WorkItem
-from engine.runtime import Engine
+from engine.runtime.engine import Engine
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 ADMIN = Actor("admin", frozenset({"admin"}), is_admin=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from engine import clock
-from engine.case_numbers import next_number
-from engine.db import unit_of_work
+from engine.casework.case_numbers import next_number
+from engine.core import clock
+from engine.core.db import unit_of_work
 
 
 def test_numbers_count_up_within_a_year_and_restart_in_the_next(db):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from engine import cases, completion, work_items
-from engine.db import unit_of_work
-from engine.diagrams import compile_bundle
-from engine.errors import Forbidden, InvalidInput, NotFound, TaskNotReady
+from engine.casework import cases, completion, work_items
+from engine.core.db import unit_of_work
+from engine.core.errors import Forbidden, InvalidInput, NotFound, TaskNotReady
+from engine.runtime.diagrams import compile_bundle
 
 from .scenario import ADMIN, CLERK, REVIEWER, Actor, Scenario
 

@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from engine import clock, completion
-from engine.db import unit_of_work
-from engine.errors import Conflict
+from engine.casework import completion
+from engine.core import clock
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict
+from engine.jobs.worker import Worker, run_until_idle
 from engine.models import AuditEvent, Job
-from engine.worker import Worker, run_until_idle
 
 from .scenario import ADMIN, Scenario
 

@@ -21,13 +21,15 @@ import pytest
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, clock, external, messages
-from engine.case_runner import open_live
-from engine.db import unit_of_work
-from engine.diagrams import compile_bundle
+from engine.casework import cases
+from engine.core import clock
+from engine.core.db import unit_of_work
+from engine.jobs import external, messages
+from engine.jobs.worker import Worker, run_until_idle
 from engine.models import Case
-from engine.runtime import Engine
-from engine.worker import Worker, run_until_idle
+from engine.runtime.case_runner import open_live
+from engine.runtime.diagrams import compile_bundle
+from engine.runtime.engine import Engine
 
 from .corpus_data import (
     CONTAINED,

@@ -6,10 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from engine import cases, clock, messages
-from engine.db import unit_of_work
-from engine.errors import Conflict, NotFound
-from engine.worker import Worker, run_until_idle
+from engine.casework import cases
+from engine.core import clock
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict, NotFound
+from engine.jobs import messages
+from engine.jobs.worker import Worker, run_until_idle
 
 from .scenario import ADMIN, Scenario
 

@@ -40,7 +40,7 @@ def test_two_cases_of_one_deployment_decide_independently(sc):
 
 
 def test_the_bundle_needs_its_decision_file(sc):
-    from engine.errors import DiagramInvalid
+    from engine.core.errors import DiagramInvalid
 
     with pytest.raises(DiagramInvalid) as err:
         sc.deploy_features("fee_rules.bpmn", bundle="fee_rules")

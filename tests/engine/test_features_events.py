@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine import clock
-from engine.errors import Conflict, NotFound
+from engine.core import clock
+from engine.core.errors import Conflict, NotFound
 
 from .test_features_support import MODES, FeatureScenario, make_scenario
 

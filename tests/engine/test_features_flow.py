@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine.errors import InvalidInput
+from engine.core.errors import InvalidInput
 
 from .test_features_support import MODES, FeatureScenario, make_scenario
 

@@ -67,7 +67,7 @@ def test_sequential_multi_instance_opens_one_item_at_a_time(sc):
 
 
 def test_multi_instance_items_keep_their_element_id_and_form(sc):
-    from engine.errors import InvalidInput
+    from engine.core.errors import InvalidInput
 
     sc.deploy_features("mi_form.bpmn", "opinion-form.json", bundle="mi_form")
     cid = sc.start("mi_form", {"departments": ["fire", "health"]})

@@ -13,11 +13,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, completion, messages
-from engine.db import unit_of_work
+from engine.casework import cases, completion
+from engine.core.db import unit_of_work
+from engine.jobs import messages
+from engine.jobs.worker import Worker, run_until_idle
 from engine.models import Job, WorkItem
-from engine.runtime import Engine
-from engine.worker import Worker, run_until_idle
+from engine.runtime.engine import Engine
 
 from .scenario import ADMIN, Scenario
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from engine import completion
-from engine.db import unit_of_work
+from engine.casework import completion
+from engine.core.db import unit_of_work
 from engine.models import WorkItem
-from engine.runtime import Engine
+from engine.runtime.engine import Engine
 
 from .scenario import ADMIN, Scenario
 

@@ -7,8 +7,8 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, inspect
 
-from engine import migrate
-from engine.db import make_engine
+from engine.core import migrate
+from engine.core.db import make_engine
 from engine.models import Base
 
 

@@ -16,13 +16,15 @@ import pytest
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 
-from engine import clock, deployments, persistence
-from engine.actors import SYSTEM
-from engine.db import unit_of_work
-from engine.deployments import read_paths
-from engine.diagrams import compile_bundle
+from engine.core import clock
+from engine.core.actors import SYSTEM
+from engine.core.db import unit_of_work
+from engine.design import deployments
+from engine.design.deployments import read_paths
 from engine.models import Case
-from engine.persistence import LiveCase
+from engine.runtime import persistence
+from engine.runtime.diagrams import compile_bundle
+from engine.runtime.persistence import LiveCase
 from tests.bundles.support import ROUNDTRIP_START, roundtrip_answers
 
 from .corpus_data import RUNS

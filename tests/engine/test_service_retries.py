@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine import clock
-from engine.worker import Worker, run_until_idle
+from engine.core import clock
+from engine.jobs.worker import Worker, run_until_idle
 
 from .scenario import Scenario
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.deployments import read_paths
-from engine.diagrams import compile_bundle
+from engine.design.deployments import read_paths
+from engine.runtime.diagrams import compile_bundle
 from tests.bundles.paths import check_main_path
 from tests.bundles.support import BundleScenario
 from tests.bundles.test_restaurant import PROFILE

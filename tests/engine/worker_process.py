@@ -6,10 +6,10 @@ import sys
 import time
 
 from adapters.services import default_services
-from engine import audit
-from engine.db import make_engine, make_session_factory
-from engine.runtime import Engine
-from engine.worker import Worker
+from engine.core import audit
+from engine.core.db import make_engine, make_session_factory
+from engine.jobs.worker import Worker
+from engine.runtime.engine import Engine
 
 
 def slow_job(session, job) -> None:  # type: ignore[no-untyped-def]

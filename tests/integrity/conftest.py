@@ -11,8 +11,9 @@ import pytest
 from flask import Flask
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, clock, completion
-from engine.db import unit_of_work
+from engine.casework import cases, completion
+from engine.core import clock
+from engine.core.db import unit_of_work
 from web.app import create_app, onething
 
 from .county import OFFICE, actor_of, org_postings, set_up

@@ -13,11 +13,14 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import agency, catalog, clock, deployments, forms, offices, users
-from engine.actors import SYSTEM, Actor
-from engine.db import unit_of_work
+from engine.casework import agency, forms
+from engine.core import clock
+from engine.core.actors import SYSTEM, Actor
+from engine.core.db import unit_of_work
+from engine.design import deployments
 from engine.models import Office, User
-from engine.offices.members import set_postings
+from engine.org import catalog, offices, users
+from engine.org.offices.members import set_postings
 from web.demo_accounts import DEMO_ACCOUNTS
 
 ROOT = Path(__file__).resolve().parents[2]

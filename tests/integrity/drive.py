@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import clock
-from engine.db import unit_of_work
+from engine.core import clock
+from engine.core.db import unit_of_work
 from engine.models import Case, WorkItem
 from engine.models.offices import ROLES
 

@@ -8,9 +8,11 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from engine import agency, clock, users
-from engine.db import unit_of_work
+from engine.casework import agency
+from engine.core import clock
+from engine.core.db import unit_of_work
 from engine.models import AgencyAuthorization
+from engine.org import users
 from tests.ui.conftest import PASSWORD, csrf_of, sign_in
 
 from .county import AGENT, AGENT_TWO, APPLICANT, APPLICANT_TWO, actor_of, org_postings

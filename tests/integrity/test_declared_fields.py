@@ -9,9 +9,9 @@ from typing import Any
 import pytest
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, completion
-from engine.db import unit_of_work
-from engine.errors import InvalidInput
+from engine.casework import cases, completion
+from engine.core.db import unit_of_work
+from engine.core.errors import InvalidInput
 from tests.engine.corpus_data import RUNS
 from tests.engine.scenario import ADMIN, Scenario
 from tests.engine.test_corpus_outcomes import record_calls

@@ -12,9 +12,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import users
-from engine.db import unit_of_work
+from engine.core.db import unit_of_work
 from engine.models import WorkItem
+from engine.org import users
 from web.app import onething
 from web.demo_accounts import DEMO_ACCOUNTS
 

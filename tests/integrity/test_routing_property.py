@@ -13,9 +13,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import case_data, case_routing, cases, completion, drafts
-from engine.db import unit_of_work
-from engine.errors import InvalidInput
+from engine.casework import case_data, case_routing, cases, completion, drafts
+from engine.core.db import unit_of_work
+from engine.core.errors import InvalidInput
 from engine.models import WorkItem
 
 from .county import KEYS, OFFICE, actor_of, schema_of, valid

@@ -10,9 +10,9 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.util.task import BpmnTaskIterator
 from SpiffWorkflow.util.task import TaskState
 
-import engine.spiff_patches as spiff_patches
-from engine.errors import ScriptLimitExceeded
-from engine.long_case import MAX_TASKS, check_depth, task_count
+import engine.runtime.spiff_patches as spiff_patches
+from engine.core.errors import ScriptLimitExceeded
+from engine.runtime.long_case import MAX_TASKS, check_depth, task_count
 
 from . import driving
 

@@ -9,9 +9,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import cases, deployments
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine.casework import cases
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.design import deployments
 
 BUNDLE = Path(__file__).resolve().parents[2] / "bpmn" / "bundles" / "restaurant"
 ADMIN = Actor("root", is_admin=True)

@@ -7,10 +7,10 @@ import hashlib
 import pytest
 from sqlalchemy import select
 
-from engine import cases, materials
-from engine.actors import Actor
-from engine.db import unit_of_work
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
+from engine.casework import cases, materials
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound, TooLarge
 from engine.models import AuditEvent, CaseMaterial
 
 from .samples import ADMIN, CLERK, EXE, JPEG, PDF, PNG, applicant, start_restaurant, zipped

@@ -38,13 +38,14 @@ from sqlalchemy import (
 )
 
 from adapters.services import default_services
-from engine import cases, completion, deployments
-from engine.actors import SYSTEM
-from engine.db import make_engine, make_session_factory, unit_of_work
-from engine.diagrams import compile_bundle
+from engine.casework import cases, completion
+from engine.core.actors import SYSTEM
+from engine.core.db import make_engine, make_session_factory, unit_of_work
+from engine.design import deployments
 from engine.models import Base, WorkItem
-from engine.runtime import Engine
-from engine.serialization import SERIALIZER
+from engine.runtime.diagrams import compile_bundle
+from engine.runtime.engine import Engine
+from engine.runtime.serialization import SERIALIZER
 
 from . import breakdown
 

@@ -23,9 +23,9 @@ from typing import Any
 
 from sqlalchemy import Engine, insert, text
 
-from engine import inbox
-from engine.actors import Actor
-from engine.db import make_engine, make_session_factory, unit_of_work
+from engine.casework import inbox
+from engine.core.actors import Actor
+from engine.core.db import make_engine, make_session_factory, unit_of_work
 from engine.models import Base, Candidate, Case, Deployment, WorkItem
 
 BRANCHES = [f"branch_{i:02d}" for i in range(20)]

@@ -19,7 +19,7 @@ DEFAULT_ROUNDS = (10, 100, 1000, 2000)
 def measure(rounds: int, patched: bool, save_every: int) -> dict[str, object]:
     """Drive the simple loop for ``rounds`` rounds in this process and time it."""
     if patched:
-        import engine.spiff_patches
+        import engine.runtime.spiff_patches
 
         engine.spiff_patches.apply()
     from tests.long_cases import driving

@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from engine import audit, case_events, case_runner, cases, persistence, sync, work_items
+from engine.casework import cases, work_items
+from engine.core import audit
+from engine.runtime import case_events, case_runner, persistence, sync
 
 # (module, function name, phase); inner phases are subtracted from the one around them
 PHASES: tuple[tuple[Any, str, str], ...] = (

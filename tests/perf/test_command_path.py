@@ -12,12 +12,14 @@ from typing import Any
 import pytest
 from sqlalchemy import event, select
 
-from engine import case_events, case_runner, cases, deployments, persistence
-from engine.actors import SYSTEM
-from engine.db import unit_of_work
-from engine.errors import Conflict
+from engine.casework import cases
+from engine.core.actors import SYSTEM
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict
+from engine.design import deployments
 from engine.models import Case, CaseTask, WorkItem
-from engine.serialization import blank_key, task_json
+from engine.runtime import case_events, case_runner, persistence
+from engine.runtime.serialization import blank_key, task_json
 from tests.conftest import DATA
 
 from . import bench_engine

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from engine.errors import ScriptLimitExceeded, ScriptRefused
-from engine.sandbox import Limits, SandboxEnvironment, error_line, lint
+from engine.core.errors import ScriptLimitExceeded, ScriptRefused
+from engine.runtime.sandbox import Limits, SandboxEnvironment, error_line, lint
 
 ENV = SandboxEnvironment()
 

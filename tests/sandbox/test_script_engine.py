@@ -12,9 +12,9 @@ from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.spiff.parser.process import SpiffBpmnParser
 from SpiffWorkflow.util.task import TaskState
 
-from engine.ports import UnknownOperator
-from engine.sandbox import lint
-from engine.script_engine import OnethingScriptEngine
+from engine.core.ports import UnknownOperator
+from engine.runtime.sandbox import lint
+from engine.runtime.script_engine import OnethingScriptEngine
 
 CORPUS = Path("/work/shared/corpus/bpmn")
 

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from engine import clock
-from engine.notifications import delivery
+from engine.core import clock
+from engine.service.notifications import delivery
 from tests.web.conftest import admin, app, client, make_user
 
 from .support import MONDAY, FakeSms, seed

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine import users
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.jobs.worker import Worker, run_until_idle
 from engine.models import Notification, Office
-from engine.runtime import Engine
-from engine.worker import Worker, run_until_idle
+from engine.org import users
+from engine.runtime.engine import Engine
 
 # Monday 2 March 2026, 09:00 in Leling (01:00 UTC)
 MONDAY = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from engine import clock
-from engine.db import unit_of_work
+from engine.core import clock
+from engine.core.db import unit_of_work
 from engine.models import Office
-from engine.notifications import outbox
+from engine.service.notifications import outbox
 from tests.web.support import assert_problem
 from web.app import onething
 
@@ -114,6 +114,6 @@ def test_a_visit_over_the_api(app, client, make_user):
 
 
 def _actor(name):
-    from engine.actors import Actor
+    from engine.core.actors import Actor
 
     return Actor(name)

@@ -8,10 +8,11 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from engine import appointments, clock
-from engine.db import unit_of_work
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.core import clock
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import AppointmentSlot, AuditEvent
+from engine.service import appointments
 
 from .support import CLERK, DUTY, LI, OTHER_CLERK, SATURDAY, WEDNESDAY, ZHANG, messages, worker
 

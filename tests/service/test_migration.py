@@ -9,7 +9,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
-from engine.db import make_engine
+from engine.core.db import make_engine
 from engine.models import Base
 
 MIGRATION = (Path(__file__).resolve().parents[2] / "engine" / "migrations" / "versions"

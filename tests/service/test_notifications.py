@@ -6,12 +6,12 @@ from datetime import timedelta
 
 import pytest
 
-from engine import clock
-from engine.actors import Actor
-from engine.db import unit_of_work
-from engine.errors import NotFound
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.core.errors import NotFound
 from engine.models import Job
-from engine.notifications import delivery, outbox
+from engine.service.notifications import delivery, outbox
 from tests.bundles.support import CLERK, BundleScenario
 
 from .support import LI, ZHANG, FakeSms, messages, worker
@@ -138,7 +138,7 @@ def test_an_agent_started_case_tells_the_principal_and_sms_goes_to_the_contact(r
 
 
 def test_the_promised_date_comes_from_the_hook(rt, seeded):
-    from engine.notifications import case_messages
+    from engine.service.notifications import case_messages
 
     case_messages.set_promise_source(lambda _s, case: clock.now().date() + timedelta(days=9))
     try:

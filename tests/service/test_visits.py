@@ -6,10 +6,11 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from engine import clock, mobile_window, visits
-from engine.db import unit_of_work
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.core import clock
+from engine.core.db import unit_of_work
+from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Case
+from engine.service import mobile_window, visits
 from tests.bundles.support import BundleScenario
 
 from .support import CLERK, DUTY, LI, OTHER_CLERK, ZHANG, messages

@@ -6,8 +6,8 @@ import io
 
 import pytest
 
-from engine import users
-from engine.db import unit_of_work
+from engine.core.db import unit_of_work
+from engine.org import users
 from tests.ui.conftest import PASSWORD, csrf_of, sign_in
 from tests.web.support import SIGNBOARD, signboard_files, upload
 from web.app import onething

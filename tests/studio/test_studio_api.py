@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from engine import clock
+from engine.core import clock
 from tests.web.support import SIGNBOARD, assert_problem, signboard_files, upload
 
 XML = (SIGNBOARD / "signboard.bpmn").read_text(encoding="utf-8")

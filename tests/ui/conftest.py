@@ -10,9 +10,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import deployments, users
-from engine.actors import SYSTEM
-from engine.db import unit_of_work
+from engine.core.actors import SYSTEM
+from engine.core.db import unit_of_work
+from engine.design import deployments
+from engine.org import users
 from web.app import create_app, onething
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -68,7 +69,7 @@ def sign_in(client: FlaskClient, username: str, password: str = PASSWORD) -> Non
 @pytest.fixture
 def restaurant(app: Flask) -> str:
     """Deploy the restaurant bundle with the sample catalogue and org model (its offices)."""
-    from engine import catalog, offices
+    from engine.org import catalog, offices
 
     with unit_of_work(onething(app).factory) as session:
         catalog.import_catalog(session, CATALOG, actor=SYSTEM)

@@ -12,9 +12,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import clock, completion
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine.casework import completion
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
 from engine.models import Case, Rating, WorkItem
 from web.app import onething
 

@@ -10,9 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import completion
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine.casework import completion
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
 from engine.models import Case, WorkItem
 from web.app import onething
 
@@ -202,7 +202,8 @@ def test_an_agent_applies_for_its_principal(app: Flask, client: FlaskClient,
                                             restaurant: str) -> None:
     from datetime import timedelta
 
-    from engine import agency, clock
+    from engine.casework import agency
+    from engine.core import clock
 
     person("ann", "applicant")
     person("agent_x", "agent")

@@ -12,12 +12,14 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import appointments, clock, visits, workdays
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine import workdays
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
 from engine.models import Appointment, AppointmentSlot, Office, Visit
-from engine.offices.members import set_postings
-from engine.users import actor_of, add_user, get_user
+from engine.org.offices.members import set_postings
+from engine.org.users import actor_of, add_user, get_user
+from engine.service import appointments, visits
 from tests.commitment.conftest import SHIPPED_CALENDAR
 from tests.commitment.drive import ClockScenario
 from web.app import onething

@@ -14,9 +14,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import cases
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine.casework import cases
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
 from engine.models import Deployment, WorkItem
 from tests.browser.server import load_demo
 from web.app import create_app, onething

@@ -10,8 +10,8 @@ from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
 
-from engine import users
-from engine.db import unit_of_work
+from engine.core.db import unit_of_work
+from engine.org import users
 from web.app import create_app, onething
 from web.cli import main
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from engine import migrate
+from engine.core import migrate
 from web.app import create_app, onething
 
 from .support import assert_problem

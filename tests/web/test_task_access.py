@@ -10,12 +10,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete, select
 
-from engine import clock, task_access, work_items
-from engine.actors import Actor
-from engine.db import unit_of_work
-from engine.errors import Forbidden
+from engine.casework import task_access, work_items
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.core.errors import Forbidden
 from engine.models import Candidate, WorkItem
-from engine.offices.members import office_groups
+from engine.org.offices.members import office_groups
 from tests.workbench.support import PASSWORD, County
 from web.app import create_app, onething
 

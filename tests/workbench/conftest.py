@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 
-from engine import clock
+from engine.core import clock
 from tests.ui.conftest import app, client
 
 from .support import County

@@ -9,11 +9,13 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import cases, deployments, users
-from engine.actors import Actor
-from engine.db import unit_of_work
+from engine.casework import cases
+from engine.core.actors import Actor
+from engine.core.db import unit_of_work
+from engine.design import deployments
 from engine.models import AuditEvent, Office, WorkItem
-from engine.offices.members import set_postings
+from engine.org import users
+from engine.org.offices.members import set_postings
 from web.app import onething
 
 BUNDLES = Path(__file__).resolve().parents[2] / "bpmn" / "bundles"

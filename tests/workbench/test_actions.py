@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from engine import users
-from engine.db import unit_of_work
+from engine.core.db import unit_of_work
 from engine.models import User
+from engine.org import users
 from tests.web.support import assert_problem
 
 from .support import County

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import uuid
 
-from engine import clock
-from engine.db import unit_of_work
+from engine.core import clock
+from engine.core.db import unit_of_work
 from engine.models import CooperationRequest, WorkItem
 
 from .support import County

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from engine import clock
+from engine.core import clock
 from tests.web.support import assert_problem
 
 from .support import County

@@ -12,9 +12,9 @@ import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
-from engine import cases, clock, ratings, users, visits, watches
-from engine.clocks import recompute_all
-from engine.db import unit_of_work
+from engine.casework import cases, watches
+from engine.core import clock
+from engine.core.db import unit_of_work
 from engine.models import (
     AppointmentSlot,
     CommitmentClock,
@@ -24,7 +24,10 @@ from engine.models import (
     SupervisionOrder,
     Visit,
 )
-from engine.supervision import escalate_if_unanswered
+from engine.org import users
+from engine.service import ratings, visits
+from engine.timelimits.clocks import recompute_all
+from engine.timelimits.supervision import escalate_if_unanswered
 
 from .support import PASSWORD, County
 from .test_pages import csrf, sign_in

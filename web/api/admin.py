@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, request
 
-from engine import admin
-from engine.errors import FieldError, InvalidInput
+from engine.core.errors import FieldError, InvalidInput
+from engine.org import admin
 from web.context import actor, transaction
 
 from .validation import Fields, json_object, paging

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Blueprint
 
-from engine import agency
-from engine.errors import FieldError, InvalidInput, NotFound
+from engine.casework import agency
+from engine.core.errors import FieldError, InvalidInput, NotFound
 from web.context import actor, transaction
 from web.refs import MAX_ID
 

@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import appointments, clock
-from engine.errors import FieldError, InvalidInput, NotFound
+from engine.core import clock
+from engine.core.errors import FieldError, InvalidInput, NotFound
+from engine.service import appointments
 from web.context import actor, transaction
 from web.refs import MAX_ID
 

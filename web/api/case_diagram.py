@@ -10,12 +10,12 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import cases, permissions
-from engine.actors import Actor
-from engine.diagrams.flavour import BPMN_NS
-from engine.diagrams.safe_xml import parse_xml
-from engine.errors import NotFound
+from engine.casework import cases, permissions
+from engine.core.actors import Actor
+from engine.core.errors import NotFound
 from engine.models import Case, CaseTask, DeploymentFile
+from engine.runtime.diagrams.flavour import BPMN_NS
+from engine.runtime.diagrams.safe_xml import parse_xml
 from web import refs
 from web.context import actor, transaction
 
@@ -29,7 +29,7 @@ _NODE_ENDINGS = ("Task", "task", "Event", "Gateway", "subProcess", "callActivity
 
 
 def check_may_see(session: Session, case: Case, who: Actor) -> None:
-    """Whoever may see the case (engine.permissions)."""
+    """Whoever may see the case (engine.casework.permissions)."""
     permissions.check_visible(session, case, who)
 
 

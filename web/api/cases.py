@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import agency, case_data, cases, permissions, withdrawal
+from engine.casework import agency, case_data, cases, permissions, withdrawal
 from web import refs
 from web.context import actor, engine, transaction
 

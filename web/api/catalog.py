@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import catalog, offices
-from engine.catalog.queries import department_as_dict
+from engine.org import catalog, offices
+from engine.org.catalog.queries import department_as_dict
 from web.context import transaction
 
 from .validation import Fields, paging

@@ -6,11 +6,14 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, clock, clocks, permissions, workdays
-from engine.clocks.operations import MAX_EXTENSION_DAYS
-from engine.errors import FieldError, Forbidden, InvalidInput, NotFound
+from engine import workdays
+from engine.casework import cases, permissions
+from engine.core import clock
+from engine.core.errors import FieldError, Forbidden, InvalidInput, NotFound
 from engine.models import Case
 from engine.models.clocks import CASE_SCOPE
+from engine.timelimits import clocks
+from engine.timelimits.clocks.operations import MAX_EXTENSION_DAYS
 from web import refs
 from web.context import actor, transaction
 

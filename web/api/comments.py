@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint
 
-from engine import cases, comments, watches
+from engine.casework import cases, comments, watches
 from web import refs
 from web.context import actor, transaction
 

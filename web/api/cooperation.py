@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint
 
-from engine import cooperation
-from engine.errors import NotFound
+from engine.casework import cooperation
+from engine.core.errors import NotFound
 from web.context import actor, transaction
 from web.refs import MAX_ID
 

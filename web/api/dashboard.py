@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from engine import dashboard
+from engine.timelimits import dashboard
 from web.context import actor, transaction
 
 from .validation import Fields

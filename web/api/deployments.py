@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response as BaseResponse
 
-from engine import deployments
-from engine.errors import Forbidden, InvalidInput, NotFound
+from engine.core.errors import Forbidden, InvalidInput, NotFound
+from engine.design import deployments
 from engine.models import Deployment, DeploymentFile
 from web.context import actor, transaction
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, drafts
+from engine.casework import cases, drafts
 from web.context import actor, engine, transaction
 
 from .validation import Fields, json_object

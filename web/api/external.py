@@ -6,8 +6,9 @@ from typing import Any
 
 from flask import Blueprint
 
-from engine import cases, external, work_items
-from engine.errors import FieldError, InvalidInput
+from engine.casework import cases, work_items
+from engine.core.errors import FieldError, InvalidInput
+from engine.jobs import external
 from web.context import actor, engine, transaction
 
 from .validation import Fields, json_object

@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Blueprint, Response, request
 
-from engine import commitment_figures, roles
-from engine.errors import FieldError, InvalidInput
+from engine.core.errors import FieldError, InvalidInput
+from engine.org import roles
+from engine.timelimits import commitment_figures
 from web.context import actor, transaction
 
 from .ratings import OVERSEERS

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Blueprint
 
-from engine import deployments, guides
-from engine.errors import NotFound
+from engine.core.errors import NotFound
+from engine.design import deployments, guides
 from web.context import engine, transaction
 
 from .validation import Fields, json_object

@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, request
 
-from engine import cases, delegation, desk, inbox, work_items
-from engine.errors import FieldError, InvalidInput
+from engine.casework import cases, delegation, inbox, work_items
+from engine.core.errors import FieldError, InvalidInput
+from engine.service import desk
 from web.context import actor, engine, transaction
 
 from .validation import Fields, json_object

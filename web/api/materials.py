@@ -8,8 +8,8 @@ from typing import Any
 from flask import Blueprint, current_app, request, send_file
 from werkzeug.wrappers import Response as BaseResponse
 
-from engine import cases, materials
-from engine.errors import FieldError, InvalidInput
+from engine.casework import cases, materials
+from engine.core.errors import FieldError, InvalidInput
 from web import refs
 from web.app import file_store
 from web.context import actor, transaction

@@ -6,7 +6,8 @@ from typing import Any
 
 from flask import Blueprint
 
-from engine import cases, messages
+from engine.casework import cases
+from engine.jobs import messages
 from web.context import actor, engine, transaction
 
 from .validation import Fields, json_object

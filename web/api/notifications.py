@@ -7,8 +7,8 @@ from typing import Any
 from flask import Blueprint, request
 
 from adapters.notify import LogNotifier
-from engine.errors import NotFound
-from engine.notifications import delivery, outbox
+from engine.core.errors import NotFound
+from engine.service.notifications import delivery, outbox
 from web.context import actor, transaction
 from web.refs import MAX_ID
 

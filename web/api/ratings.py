@@ -7,8 +7,11 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, ratings, roles, supervision
-from engine.errors import NotFound
+from engine.casework import cases
+from engine.core.errors import NotFound
+from engine.org import roles
+from engine.service import ratings
+from engine.timelimits import supervision
 from web import refs
 from web.context import actor, transaction
 from web.refs import MAX_ID

@@ -7,8 +7,9 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import heat, roles, studio, version_diff
-from engine.deployments import DeployResult
+from engine.design import heat, studio, version_diff
+from engine.design.deployments import DeployResult
+from engine.org import roles
 from web.context import actor, transaction
 from web.refs import MAX_ID
 

@@ -7,9 +7,10 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, supervision
-from engine.errors import FieldError, InvalidInput, NotFound
+from engine.casework import cases
+from engine.core.errors import FieldError, InvalidInput, NotFound
 from engine.models import SupervisionOrder
+from engine.timelimits import supervision
 from web import refs
 from web.context import actor, transaction
 from web.refs import MAX_ID

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import cases, completion, cooperation, permissions, work_items
-from engine.errors import Forbidden
+from engine.casework import cases, completion, cooperation, permissions, work_items
+from engine.core.errors import Forbidden
 from web.context import actor, engine, transaction
 
 from .validation import Fields, json_object, paging
@@ -35,7 +35,7 @@ def inbox() -> dict[str, Any]:
 
 @bp.get("/<item_id>")
 def show(item_id: str) -> dict[str, Any]:
-    """One task, to whoever may see it (engine.task_access)."""
+    """One task, to whoever may see it (engine.casework.task_access)."""
     with transaction() as session:
         item = work_items.get(session, item_id)
         if not permissions.may_see_task(session, item, actor()):

@@ -7,7 +7,7 @@ from typing import Any
 from flask import request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from engine.errors import FieldError, InvalidInput
+from engine.core.errors import FieldError, InvalidInput
 
 _MISSING = object()
 MAX_OFFSET = 10**9

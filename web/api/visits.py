@@ -7,8 +7,8 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from engine import mobile_window, visits
-from engine.errors import FieldError, InvalidInput, NotFound
+from engine.core.errors import FieldError, InvalidInput, NotFound
+from engine.service import mobile_window, visits
 from web.context import actor, engine, transaction
 from web.refs import MAX_ID
 

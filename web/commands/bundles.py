@@ -7,10 +7,11 @@ from pathlib import Path
 
 import click
 
-from engine import catalog, deployments, offices, users
-from engine.db import unit_of_work
-from engine.diagrams import compile_bundle
-from engine.errors import DiagramInvalid
+from engine.core.db import unit_of_work
+from engine.core.errors import DiagramInvalid
+from engine.design import deployments
+from engine.org import catalog, offices, users
+from engine.runtime.diagrams import compile_bundle
 from web.demo_accounts import DEMO_ACCOUNTS, DEMO_BUNDLES, DEMO_CATALOG, DEMO_ORG
 
 from .state import CliState, pass_state

@@ -6,8 +6,8 @@ from typing import Any
 
 import click
 
-from engine import cases as engine_cases
-from engine.db import unit_of_work
+from engine.casework import cases as engine_cases
+from engine.core.db import unit_of_work
 from web import refs
 
 from .state import CliState, pass_state

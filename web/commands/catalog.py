@@ -7,9 +7,9 @@ from pathlib import Path
 
 import click
 
-from engine import catalog, offices
-from engine.catalog import RowsInvalid
-from engine.db import unit_of_work
+from engine.core.db import unit_of_work
+from engine.org import catalog, offices
+from engine.org.catalog import RowsInvalid
 
 from .state import CliState, pass_state
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from engine import users
-from engine.db import unit_of_work
+from engine.core.db import unit_of_work
+from engine.org import users
 
 from .state import CliState, pass_state
 

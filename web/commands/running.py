@@ -9,10 +9,10 @@ from types import FrameType
 import click
 from werkzeug.serving import run_simple
 
-from engine import migrate
-from engine.clock import now
+from engine.core import migrate
+from engine.core.clock import now
+from engine.jobs.worker import Worker, run_until_idle
 from engine.workdays import coverage_warning
-from engine.worker import Worker, run_until_idle
 from web.app import create_app, onething
 from web.schema import ensure_schema
 

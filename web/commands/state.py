@@ -11,9 +11,9 @@ import click
 from sqlalchemy import Engine as SqlEngine
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.actors import Actor
-from engine.db import make_engine, make_session_factory
-from engine.runtime import Engine
+from engine.core.actors import Actor
+from engine.core.db import make_engine, make_session_factory
+from engine.runtime.engine import Engine
 from web.app import configure_logging
 from web.schema import ensure_schema, require_schema
 
@@ -45,7 +45,7 @@ class CliState:
         """The onething engine with the offline service connectors and notifier."""
         from adapters.notify import LogNotifier
         from adapters.services import default_services
-        from engine.notifications import delivery
+        from engine.service.notifications import delivery
 
         # as in the web app: SMS and e-mail go to the log unless a real notifier is set
         delivery.configure_default(LogNotifier())

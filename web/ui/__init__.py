@@ -15,7 +15,7 @@ from flask import Flask, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
-from engine.errors import OnethingError, Unauthorized
+from engine.core.errors import OnethingError, Unauthorized
 from web import auth as api_auth
 from web import errors as api_errors
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from engine import admin, catalog
+from engine.org import admin, catalog
 from web.context import transaction
 
 from .guard import actor, group_required

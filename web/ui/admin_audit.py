@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import render_template, request
 
-from engine import admin
+from engine.org import admin
 from web.api.admin import audit_query
 from web.api.validation import Fields
 from web.context import transaction

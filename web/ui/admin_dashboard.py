@@ -6,8 +6,9 @@ from flask import render_template, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
 
-from engine import clock, dashboard
+from engine.core import clock
 from engine.models import Deployment, Office
+from engine.timelimits import dashboard
 from web.api.dashboard import csv_response, filters_from
 from web.api.validation import Fields
 from web.context import transaction

@@ -7,8 +7,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import admin
-from engine.errors import InvalidInput, OnethingError
+from engine.core.errors import InvalidInput, OnethingError
+from engine.org import admin
 from web.context import transaction
 
 from .admin import PAGE_SIZE, READERS, bp, page_count, page_number

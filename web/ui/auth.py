@@ -7,7 +7,7 @@ from sqlalchemy import select
 from werkzeug.wrappers import Response
 
 from engine.models import User
-from engine.users import check_password
+from engine.org.users import check_password
 from web.context import transaction
 
 from . import guard

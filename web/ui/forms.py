@@ -25,8 +25,8 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from engine import forms as engine_forms
-from engine.errors import InvalidInput
+from engine.casework import forms as engine_forms
+from engine.core.errors import InvalidInput
 
 from .i18n import _
 

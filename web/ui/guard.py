@@ -16,10 +16,10 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import g, redirect, request, session, url_for
 
-from engine.actors import Actor
-from engine.errors import Forbidden
+from engine.core.actors import Actor
+from engine.core.errors import Forbidden
 from engine.models import User
-from engine.users import actor_of
+from engine.org.users import actor_of
 from web.context import transaction
 
 from . import csrf

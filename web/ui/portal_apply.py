@@ -9,8 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from engine import agency, application_form, clock, drafts
-from engine.errors import Conflict, InvalidInput
+from engine.casework import agency, drafts
+from engine.core import clock
+from engine.core.errors import Conflict, InvalidInput
+from engine.design import application_form
 from engine.models import ApplicationDraft, Office
 from web.context import engine, transaction
 

@@ -6,8 +6,8 @@ from typing import Any
 
 from flask import render_template, request
 
-from engine import application_form, guides
-from engine.errors import InvalidInput
+from engine.core.errors import InvalidInput
+from engine.design import application_form, guides
 from web.context import transaction
 
 from . import forms

@@ -10,12 +10,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from engine import cases as case_api
-from engine import completion, drafts, guides, permissions, ratings, withdrawal, work_items
-from engine.actors import Actor
-from engine.errors import InvalidInput, NotFound
+from engine.casework import cases as case_api
+from engine.casework import completion, drafts, permissions, withdrawal, work_items
+from engine.core.actors import Actor
+from engine.core.errors import InvalidInput, NotFound
+from engine.design import guides
 from engine.models import ApplicationDraft, Candidate, Case, Rating, WorkItem
-from engine.notifications import outbox
+from engine.service import ratings
+from engine.service.notifications import outbox
 from web import refs
 from web.api.case_diagram import check_may_see
 from web.context import engine, transaction

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine import deployments, guides
-from engine.errors import NotFound
+from engine.core.errors import NotFound
+from engine.design import deployments, guides
 from engine.models import Deployment
 from web.context import engine
 

@@ -1,8 +1,9 @@
 """The applicant's service pages in the portal: appointments (预约, with after-hours slots
 延时服务), door-to-door visits (上门服务), and the commitment clock on the case page.
 
-The engine (engine.appointments, engine.visits, engine.clocks) decides everything; these
-views only read forms, call it and put its refusals in the applicant's words.
+The engine (engine.service.appointments, engine.service.visits,
+engine.timelimits.clocks) decides everything; these views only read forms, call it and
+put its refusals in the applicant's words.
 """
 
 from __future__ import annotations
@@ -16,11 +17,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from engine import appointments, clock, visits
-from engine.clocks import case_clock
-from engine.errors import Conflict, InvalidInput, NotFound, OnethingError
+from engine.core import clock
+from engine.core.errors import Conflict, InvalidInput, NotFound, OnethingError
 from engine.models import AppointmentSlot, Case, Office
-from engine.offices.routing import get_office
+from engine.org.offices.routing import get_office
+from engine.service import appointments, visits
+from engine.timelimits.clocks import case_clock
 from web.context import transaction
 
 from . import guard

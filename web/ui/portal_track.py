@@ -11,11 +11,13 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from engine import audit, forms, guides, materials, work_items
-from engine.actors import Actor
-from engine.errors import InvalidInput
+from engine.casework import forms, materials, work_items
+from engine.core import audit
+from engine.core.actors import Actor
+from engine.core.errors import InvalidInput
+from engine.design import guides
 from engine.models import AuditEvent, Case, Office, WorkItem
-from engine.runtime import Engine
+from engine.runtime.engine import Engine
 
 from . import forms as page_forms
 from .i18n import _, lang

@@ -11,8 +11,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import heat, studio, version_diff
-from engine.errors import DiagramInvalid, InvalidInput, OnethingError
+from engine.core.errors import DiagramInvalid, InvalidInput, OnethingError
+from engine.design import heat, studio, version_diff
 from web.context import transaction
 
 from .guard import actor, group_required

@@ -14,8 +14,7 @@ from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy.orm import Session
 
-from engine import (
-    audit,
+from engine.casework import (
     case_data,
     comments,
     inbox,
@@ -25,8 +24,9 @@ from engine import (
     watches,
     work_items,
 )
-from engine import forms as engine_forms
-from engine.errors import Forbidden, NotFound
+from engine.casework import forms as engine_forms
+from engine.core import audit
+from engine.core.errors import Forbidden, NotFound
 from engine.models import Case, WorkItem
 from web.api.inbox import read_query
 from web.app import file_store
@@ -88,7 +88,7 @@ def quick_actions(schema: dict[str, Any] | None) -> list[str]:
 def _case_clock(session: Session, case_id: int) -> dict[str, Any] | None:
     """The commitment clock of the case, where the clocks module is installed."""
     try:
-        from engine.clocks import case_clock
+        from engine.timelimits.clocks import case_clock
     except ImportError:
         return None
     return case_clock(session, case_id)

@@ -7,8 +7,8 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import comments, completion, cooperation, delegation, watches, work_items
-from engine.errors import Conflict, InvalidInput, NotFound
+from engine.casework import comments, completion, cooperation, delegation, watches, work_items
+from engine.core.errors import Conflict, InvalidInput, NotFound
 from engine.models import Case
 from web.context import engine, transaction
 

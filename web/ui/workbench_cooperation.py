@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
 
-from engine import cooperation, permissions, work_items
-from engine.errors import Conflict, Forbidden, InvalidInput, NotFound
+from engine.casework import cooperation, permissions, work_items
+from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Case
 from web.context import transaction
 

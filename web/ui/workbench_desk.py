@@ -7,8 +7,9 @@ from typing import Any
 from flask import render_template, request
 from werkzeug.exceptions import NotFound as HttpNotFound
 
-from engine import application_form, desk
-from engine.errors import Conflict, InvalidInput
+from engine.core.errors import Conflict, InvalidInput
+from engine.design import application_form
+from engine.service import desk
 from web.context import engine, transaction
 
 from . import forms

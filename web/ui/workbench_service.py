@@ -17,11 +17,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import application_form, appointments, clock, mobile_window, visits
-from engine.actors import Actor
-from engine.desk import bundle_keys, clerk_offices, latest_guide
-from engine.errors import Conflict, FieldError, InvalidInput, OnethingError
-from engine.offices.members import OFFICE_PREFIX
+from engine.core import clock
+from engine.core.actors import Actor
+from engine.core.errors import Conflict, FieldError, InvalidInput, OnethingError
+from engine.design import application_form
+from engine.org.offices.members import OFFICE_PREFIX
+from engine.service import appointments, mobile_window, visits
+from engine.service.desk import bundle_keys, clerk_offices, latest_guide
 from web.context import engine, transaction
 
 from . import forms

@@ -12,9 +12,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from engine import clock, ratings, supervision
-from engine.clocks.operations import extend
-from engine.errors import Conflict, InvalidInput
+from engine.core import clock
+from engine.core.errors import Conflict, InvalidInput
+from engine.service import ratings
+from engine.timelimits import supervision
+from engine.timelimits.clocks.operations import extend
 from web.context import transaction
 
 from .guard import actor, group_required, login_required

@@ -1,0 +1,82 @@
+"""Validate submitted task data against the task's JSON Schema."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from jsonschema import Draft202012Validator, validators
+
+from engine.core.errors import FieldError, InvalidInput
+from engine.runtime.diagrams import CompiledBundle
+
+
+def schema_for(bundle: CompiledBundle, ref: str | None) -> dict[str, Any] | None:
+    """The schema a work item references: a bundle file, or an inline schema of an element."""
+    if not ref:
+        return None
+    if ref.startswith("inline:"):
+        element = ref.split(":", 1)[1]
+        for meta in bundle.elements.values():
+            if meta.id == element and meta.form_inline:
+                return meta.form_inline
+        return None
+    return bundle.forms.get(ref)
+
+
+_VALIDATORS: dict[int, tuple[dict[str, Any], Any]] = {}
+
+
+def _validator(schema: dict[str, Any]) -> Any:
+    # schemas live as long as their compiled bundle; keep the schema so its id stays valid
+    cached = _VALIDATORS.get(id(schema))
+    if cached is not None and cached[0] is schema:
+        return cached[1]
+    cls = validators.validator_for(schema, default=Draft202012Validator)
+    validator = cls(schema)
+    if len(_VALIDATORS) > 1000:
+        _VALIDATORS.clear()
+    _VALIDATORS[id(schema)] = (schema, validator)
+    return validator
+
+
+MAX_DEPTH = 32
+MAX_DATA_BYTES = 1_000_000
+
+
+def check_data(data: Any, what: str = "data") -> None:
+    """Refuse data that is not a JSON object, nests too deep or is too large."""
+    if not isinstance(data, dict):
+        raise InvalidInput(f"{what} must be a JSON object")
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            raise InvalidInput(f"{what} nests deeper than {MAX_DEPTH} levels")
+        if isinstance(value, dict):
+            stack.extend((v, depth + 1) for v in value.values())
+        elif isinstance(value, list):
+            stack.extend((v, depth + 1) for v in value)
+    if len(json.dumps(data, default=str)) > MAX_DATA_BYTES:
+        raise InvalidInput(f"{what} is larger than {MAX_DATA_BYTES} bytes")
+
+
+def validate(schema: dict[str, Any] | None, data: Any) -> None:
+    """Raise InvalidInput naming every field that does not satisfy SCHEMA."""
+    check_data(data, "task data")
+    if schema is None:
+        return
+    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return
+    fields = []
+    for err in errors:
+        path = "/".join(str(p) for p in err.absolute_path)
+        if err.validator == "required" and isinstance(err.instance, dict):
+            missing = [r for r in err.validator_value if r not in err.instance]
+            for name in missing:
+                fields.append(FieldError(f"{path}/{name}".lstrip("/"), "is required"))
+            continue
+        fields.append(FieldError(path or "(form)", err.message))
+    names = ", ".join(f.path for f in fields)
+    raise InvalidInput(f"the form has errors in: {names}", fields)

@@ -1,9 +1,0 @@
-"""The item catalogue: read, validate and import item lists; look items up."""
-
-from .importing import ImportCounts, import_catalog
-from .queries import get_item, item_as_dict, list_departments, list_items
-from .reading import read_catalog
-from .validation import RowProblem, RowsInvalid
-
-__all__ = ["ImportCounts", "RowProblem", "RowsInvalid", "get_item", "import_catalog",
-           "item_as_dict", "list_departments", "list_items", "read_catalog"]

@@ -1,6 +1,0 @@
-"""Diagram loader: uploaded BPMN, DMN and form files into parsed SpiffWorkflow specs."""
-
-from engine.diagrams.compile import CompiledBundle, compile_bundle
-from engine.diagrams.metadata import ElementMeta
-
-__all__ = ["CompiledBundle", "ElementMeta", "compile_bundle"]
