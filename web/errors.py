@@ -10,6 +10,7 @@ from flask import Flask, Response, current_app, json, request
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
+from engine.casework.forms import check_storable
 from engine.core.errors import OnethingError
 
 log = logging.getLogger(__name__)
@@ -94,7 +95,20 @@ def unexpected_error(err: Exception) -> Response:
                    "the server failed to handle this request; it has been logged")
 
 
+def refuse_unstorable_text() -> None:
+    """Refuse a query string or form holding text no database can store (a NUL, a lone
+    surrogate) before any view sees it: 422 naming the field, never a driver error."""
+    # the API reads its JSON bodies itself (json_object); reading a form here would spend a
+    # body that route still wants to refuse as the wrong media type
+    sources = [request.args] if request.path.startswith("/api/") else [request.args,
+                                                                         request.form]
+    for source in sources:
+        for name, value in source.items(multi=True):
+            check_storable({name: value}, "the request")
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_unstorable_text)
     """Install the handlers on APP."""
     app.register_error_handler(OnethingError, engine_error)
     app.register_error_handler(HTTPException, http_error)

@@ -44,21 +44,50 @@ MAX_DEPTH = 32
 MAX_DATA_BYTES = 1_000_000
 
 
+def _unstorable(text: str) -> bool:
+    """A NUL or a lone surrogate: no database text column (nor UTF-8) can hold it."""
+    return "\x00" in text or any("\ud800" <= c <= "\udfff" for c in text)
+
+
+def check_storable(data: Any, what: str = "data") -> None:
+    """Refuse DATA holding text no database can store (a NUL character, a lone surrogate)."""
+    _walk(data, what)
+
+
 def check_data(data: Any, what: str = "data") -> None:
-    """Refuse data that is not a JSON object, nests too deep or is too large."""
+    """Refuse data that is not a JSON object, nests too deep, is too large, or holds text no
+    database can store (a NUL character, a lone surrogate)."""
     if not isinstance(data, dict):
         raise InvalidInput(f"{what} must be a JSON object")
-    stack: list[tuple[Any, int]] = [(data, 1)]
+    _walk(data, what)
+    if len(json.dumps(data, default=str)) > MAX_DATA_BYTES:
+        raise InvalidInput(f"{what} is larger than {MAX_DATA_BYTES} bytes")
+
+
+def _walk(data: Any, what: str) -> None:
+    stack: list[tuple[Any, int, str]] = [(data, 1, "")]
+    bad: list[FieldError] = []
     while stack:
-        value, depth = stack.pop()
+        value, depth, path = stack.pop()
         if depth > MAX_DEPTH:
             raise InvalidInput(f"{what} nests deeper than {MAX_DEPTH} levels")
         if isinstance(value, dict):
-            stack.extend((v, depth + 1) for v in value.values())
+            for key, item in value.items():
+                where = f"{path}/{key}".lstrip("/")
+                if isinstance(key, str) and _unstorable(key):
+                    shown = where.encode("utf-8", "backslashreplace").decode().replace(
+                        "\x00", "\\0")
+                    bad.append(FieldError(shown, "the name holds a character that cannot "
+                                                 "be stored"))
+                stack.append((item, depth + 1, where))
         elif isinstance(value, list):
-            stack.extend((v, depth + 1) for v in value)
-    if len(json.dumps(data, default=str)) > MAX_DATA_BYTES:
-        raise InvalidInput(f"{what} is larger than {MAX_DATA_BYTES} bytes")
+            stack.extend((v, depth + 1, f"{path}/{i}") for i, v in enumerate(value))
+        elif isinstance(value, str) and _unstorable(value):
+            bad.append(FieldError(path or "(data)", "holds a character that cannot be stored "
+                                                    "(a NUL or a lone surrogate)"))
+    if bad:
+        raise InvalidInput(f"{what} holds text that cannot be stored", sorted(
+            bad, key=lambda f: f.path))
 
 
 def validate(schema: dict[str, Any] | None, data: Any) -> None:

@@ -143,3 +143,17 @@ def test_config_comes_from_the_environment(monkeypatch, tmp_path):
         assert str(onething(app).db.url).endswith("env.db")
     finally:
         onething(app).close()
+
+
+def test_text_no_database_can_store_is_422_wherever_it_comes(client, admin):
+    """A NUL or a lone surrogate in a body, a query or a form: 422 naming it, not a 500."""
+    body = assert_problem(client.post("/api/v1/cases", headers=admin, json={
+        "process": "x", "data": {"note": "a\x00b"}}), 422)
+    assert body["fields"][0]["path"] == "data/note"
+    body = assert_problem(client.post("/api/v1/cases", headers=admin,
+                                      data='{"process": "\\ud800"}',
+                                      content_type="application/json"), 422)
+    assert body["fields"][0]["path"] == "process"
+    assert_problem(client.get("/api/v1/cases?bundle=a%00b", headers=admin), 422)
+    assert client.post("/login", data={"username": "a\x00", "password": "x"}).status_code \
+        == 422

@@ -7,6 +7,7 @@ from typing import Any
 from flask import request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
+from engine.casework.forms import check_storable
 from engine.core.errors import FieldError, InvalidInput
 
 _MISSING = object()
@@ -47,6 +48,8 @@ def json_object(*, optional: bool = False) -> dict[str, Any]:
     if not isinstance(body, dict):
         raise InvalidInput("the request body must be a JSON object",
                            [FieldError("(body)", "must be an object")])
+    # text no database column can hold is refused here, whatever the route stores
+    check_storable(body, "the request body")
     return body
 
 
