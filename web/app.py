@@ -5,41 +5,23 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any
 
-from flask import Flask, current_app
-from sqlalchemy import Engine as SqlEngine
-from sqlalchemy.orm import Session, sessionmaker
+from flask import Flask
 from werkzeug.routing import IntegerConverter, Map
 
 from adapters.files import LocalFileStore
 from adapters.services import default_services
 from engine.casework.materials import MAX_BYTES as MATERIAL_MAX_BYTES
 from engine.core.db import database_url, make_engine, make_session_factory
-from engine.core.ports import FileStore
 from engine.runtime.engine import Engine
+from web.context import EXTENSION, FILES, Onething
 
 log = logging.getLogger(__name__)
 
-EXTENSION = "onething"
-FILES = "onething.files"
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
 _TRUE = {"1", "true", "yes", "on"}
 DEV_SECRET = "dev-only-change-me"
-
-
-@dataclass
-class Onething:
-    """What every request shares: one engine, one database engine, one session factory."""
-
-    rt: Engine
-    db: SqlEngine
-    factory: sessionmaker[Session]
-
-    def close(self) -> None:
-        """Release pooled database connections (tests and shutdown)."""
-        self.db.dispose()
 
 
 def env_flag(name: str, default: bool) -> bool:
@@ -117,17 +99,3 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ui.register(app)
     log.info("onething app ready on %s", db.url.render_as_string(hide_password=True))
     return app
-
-
-def onething(app: Flask | None = None) -> Onething:
-    """The shared engine state of APP (default: the current app)."""
-    target = app or current_app
-    ext: Onething = target.extensions[EXTENSION]
-    return ext
-
-
-def file_store(app: Flask | None = None) -> FileStore:
-    """Where APP (default: the current app) keeps uploaded materials."""
-    target = app or current_app
-    store: FileStore = target.extensions[FILES]
-    return store

@@ -4,14 +4,46 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 
-from flask import g, request
-from sqlalchemy.orm import Session
+from flask import Flask, current_app, g, request
+from sqlalchemy import Engine as SqlEngine
+from sqlalchemy.orm import Session, sessionmaker
 
 from engine.core.actors import Actor
 from engine.core.db import unit_of_work
+from engine.core.ports import FileStore
 from engine.runtime.engine import Engine
-from web.app import onething
+
+EXTENSION = "onething"
+FILES = "onething.files"
+
+
+@dataclass
+class Onething:
+    """What every request shares: one engine, one database engine, one session factory."""
+
+    rt: Engine
+    db: SqlEngine
+    factory: sessionmaker[Session]
+
+    def close(self) -> None:
+        """Release pooled database connections (tests and shutdown)."""
+        self.db.dispose()
+
+
+def onething(app: Flask | None = None) -> Onething:
+    """The shared engine state of APP (default: the current app)."""
+    target = app or current_app
+    ext: Onething = target.extensions[EXTENSION]
+    return ext
+
+
+def file_store(app: Flask | None = None) -> FileStore:
+    """Where APP (default: the current app) keeps uploaded materials."""
+    target = app or current_app
+    store: FileStore = target.extensions[FILES]
+    return store
 
 
 @contextmanager

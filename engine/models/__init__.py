@@ -1,4 +1,6 @@
-"""SQLAlchemy models; importing this module registers every table on Base.metadata."""
+"""The data model: SQLAlchemy tables; importing this package registers every one of them.
+
+May import: nothing else of the engine."""
 
 from engine.models.agency import AgencyAuthorization
 from engine.models.appointments import Appointment, AppointmentSlot

@@ -3,6 +3,8 @@
 Days come from the chinese-calendar package, from ``bpmn/calendar/<year>.yaml`` for years
 it does not know (and local closures), or, for a year with no data, from the weekday rule
 with the result marked unconfirmed: an unknown year is never counted silently.
+
+May import: engine.core, engine.models.
 """
 
 from engine.workdays.calendar_files import CalendarFile, Closure, calendar_dir, use_calendar_dir

@@ -9,7 +9,7 @@ from flask import Blueprint, Response
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
-from web.app import onething
+from web.context import onething
 from web.errors import problem
 
 log = logging.getLogger(__name__)

@@ -11,7 +11,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.casework import cases, materials
 from engine.core.errors import FieldError, InvalidInput
 from web import refs
-from web.app import file_store
+from web.context import file_store
 from web.context import actor, transaction
 
 from .validation import Fields

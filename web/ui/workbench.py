@@ -29,7 +29,7 @@ from engine.core import audit
 from engine.core.errors import Forbidden, NotFound
 from engine.models import Case, WorkItem
 from web.api.inbox import read_query
-from web.app import file_store
+from web.context import file_store
 from web.context import engine, transaction
 
 from . import forms
