@@ -85,7 +85,10 @@ CASE = _json(ref("Case"), "The case")
 
 
 def _paths() -> dict[str, Any]:
-    from web.api import admin, case_diagram, dashboard, drafts, studio
+    from web.api.casework import case_diagram, drafts
+    from web.api.design import studio
+    from web.api.org import admin
+    from web.api.timelimits import dashboard
 
     return {
         "/api/v1/deployments": {

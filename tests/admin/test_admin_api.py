@@ -12,7 +12,7 @@ from engine.core.errors import Unauthorized
 from engine.models import Office
 from engine.org import users
 from tests.web.support import assert_problem, signboard_files, upload
-from web.app import onething
+from web.context import onething
 
 NEW_USER = {"username": "wang", "password": "s3cret-pass", "display_name": "王五",
             "groups": ["window_clerk"]}

@@ -14,7 +14,7 @@ from engine.core import clock
 from engine.core.db import unit_of_work
 from engine.models import Office
 from tests.web.support import assert_problem
-from web.app import onething
+from web.context import onething
 
 BUNDLE = Path(__file__).resolve().parents[2] / "bpmn" / "bundles" / "restaurant"
 LOCAL = ZoneInfo("Asia/Shanghai")

@@ -11,7 +11,7 @@ from engine.core.db import unit_of_work
 from engine.org import catalog, offices, users
 from tests.ui.conftest import PASSWORD, csrf_of, sign_in
 from tests.web.support import signboard_files, upload
-from web.app import onething
+from web.context import onething
 
 ROOT = Path(__file__).resolve().parents[2]
 

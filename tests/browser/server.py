@@ -11,8 +11,9 @@ from flask import Flask
 from werkzeug.serving import BaseWSGIServer, make_server
 
 from engine.jobs.worker import Worker
-from web.app import create_app, onething
+from web.app import create_app
 from web.cli import main
+from web.context import onething
 from web.schema import schema_state
 
 

@@ -9,7 +9,7 @@ from engine.core.db import unit_of_work
 from engine.org.catalog import import_catalog
 from engine.org.offices import import_offices
 from tests.web.support import assert_problem
-from web.app import onething
+from web.context import onething
 
 from .conftest import ITEMS, ORG
 

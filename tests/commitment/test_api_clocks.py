@@ -9,7 +9,7 @@ import pytest
 from engine.core import clock
 from tests.web.conftest import admin, app, client, make_user
 from tests.web.support import assert_problem
-from web.app import onething
+from web.context import onething
 
 from .conftest import at
 from .drive import ClockScenario

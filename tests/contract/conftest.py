@@ -14,7 +14,8 @@ from engine.models import Base
 from engine.org import users
 from tests.browser.server import load_demo
 from tests.conftest import PG_URL
-from web.app import create_app, onething
+from web.app import create_app
+from web.context import onething
 
 
 @pytest.fixture(scope="package")

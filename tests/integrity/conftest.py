@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from engine.casework import cases, completion
 from engine.core import clock
 from engine.core.db import unit_of_work
-from web.app import create_app, onething
+from web.app import create_app
+from web.context import onething
 
 from .county import OFFICE, actor_of, org_postings, set_up
 from .drive import Drive

@@ -15,7 +15,7 @@ from flask.testing import FlaskClient
 from engine.core.db import unit_of_work
 from engine.models import WorkItem
 from engine.org import users
-from web.app import onething
+from web.context import onething
 from web.demo_accounts import DEMO_ACCOUNTS
 
 from .county import AGENT, AGENT_TWO, APPLICANT, APPLICANT_TWO, KEYS, OFFICE, org_postings, valid

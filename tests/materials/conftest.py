@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from adapters.files import LocalFileStore
 from tests.web.conftest import client, make_user  # noqa: F401 - shared web fixtures
-from web.app import create_app, onething
+from web.app import create_app
+from web.context import onething
 
 from .samples import start_restaurant
 

@@ -7,7 +7,7 @@ from engine.core.db import unit_of_work
 from engine.models import Office
 from engine.service.notifications import outbox
 from tests.web.support import assert_problem
-from web.app import onething
+from web.context import onething
 
 from .support import MONDAY
 

@@ -10,7 +10,7 @@ from engine.core.db import unit_of_work
 from engine.org import users
 from tests.ui.conftest import PASSWORD, csrf_of, sign_in
 from tests.web.support import SIGNBOARD, signboard_files, upload
-from web.app import onething
+from web.context import onething
 
 XML = (SIGNBOARD / "signboard.bpmn").read_text(encoding="utf-8")
 

@@ -14,7 +14,8 @@ from engine.core.actors import SYSTEM
 from engine.core.db import unit_of_work
 from engine.design import deployments
 from engine.org import users
-from web.app import create_app, onething
+from web.app import create_app
+from web.context import onething
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLES = ROOT / "bpmn" / "bundles"

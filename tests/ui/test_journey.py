@@ -17,7 +17,7 @@ from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.db import unit_of_work
 from engine.models import Case, Rating, WorkItem
-from web.app import onething
+from web.context import onething
 
 from .conftest import csrf_of, sign_in
 from .test_portal import application

@@ -14,7 +14,7 @@ from engine.casework import completion
 from engine.core.actors import Actor
 from engine.core.db import unit_of_work
 from engine.models import Case, WorkItem
-from web.app import onething
+from web.context import onething
 
 from .conftest import csrf_of, sign_in
 

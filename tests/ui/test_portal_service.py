@@ -22,7 +22,7 @@ from engine.org.users import actor_of, add_user, get_user
 from engine.service import appointments, visits
 from tests.commitment.conftest import SHIPPED_CALENDAR
 from tests.commitment.drive import ClockScenario
-from web.app import onething
+from web.context import onething
 
 from .conftest import csrf_of, sign_in
 

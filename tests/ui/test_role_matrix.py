@@ -19,7 +19,8 @@ from engine.core.actors import Actor
 from engine.core.db import unit_of_work
 from engine.models import Deployment, WorkItem
 from tests.browser.server import load_demo
-from web.app import create_app, onething
+from web.app import create_app
+from web.context import onething
 from web.demo_accounts import DEMO_ACCOUNTS
 
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')

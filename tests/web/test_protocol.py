@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from engine.core import migrate
-from web.app import create_app, onething
+from web.app import create_app
+from web.context import onething
 
 from .support import assert_problem
 

@@ -18,7 +18,8 @@ from engine.core.errors import Forbidden
 from engine.models import Candidate, WorkItem
 from engine.org.offices.members import office_groups
 from tests.workbench.support import PASSWORD, County
-from web.app import create_app, onething
+from web.app import create_app
+from web.context import onething
 
 from .support import assert_problem
 

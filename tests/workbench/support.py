@@ -16,7 +16,7 @@ from engine.design import deployments
 from engine.models import AuditEvent, Office, WorkItem
 from engine.org import users
 from engine.org.offices.members import set_postings
-from web.app import onething
+from web.context import onething
 
 BUNDLES = Path(__file__).resolve().parents[2] / "bpmn" / "bundles"
 ANSWERS = {"has_licence": False, "area": 180, "menu": "hot_food", "outdoor_sign": False}

@@ -11,34 +11,23 @@ PREFIX = "/api/v1"
 
 def register(app: Flask) -> None:
     """Mount every API blueprint on APP; resources under /api/v1 need a caller."""
-    from . import (
-        admin,
+    from web.api import health, openapi
+    from web.api.casework import (
         agency,
-        appointments,
         case_diagram,
         cases,
-        catalog,
-        clocks,
         comments,
         cooperation,
-        dashboard,
-        deployments,
         drafts,
-        external,
-        figures,
-        guides,
-        health,
         inbox,
         materials,
-        messages,
-        notifications,
-        openapi,
-        ratings,
-        studio,
-        supervision,
         tasks,
-        visits,
     )
+    from web.api.design import deployments, guides, studio
+    from web.api.jobs import external, messages
+    from web.api.org import admin, catalog
+    from web.api.service import appointments, notifications, ratings, visits
+    from web.api.timelimits import clocks, dashboard, figures, supervision
 
     v1 = Blueprint("v1", __name__, url_prefix=PREFIX)
     v1.before_request(require_actor)

@@ -12,9 +12,8 @@ from engine.core.errors import DiagramInvalid
 from engine.design import deployments
 from engine.org import catalog, offices, users
 from engine.runtime.diagrams import compile_bundle
+from web.commands.state import CliState, pass_state
 from web.demo_accounts import DEMO_ACCOUNTS, DEMO_BUNDLES, DEMO_CATALOG, DEMO_ORG
-
-from .state import CliState, pass_state
 
 PATHS = click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 

@@ -9,8 +9,7 @@ import click
 from engine.casework import cases as engine_cases
 from engine.core.db import unit_of_work
 from web import refs
-
-from .state import CliState, pass_state
+from web.commands.state import CliState, pass_state
 
 STATUSES = ("running", "completed", "cancelled", "error")
 

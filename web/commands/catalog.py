@@ -10,8 +10,7 @@ import click
 from engine.core.db import unit_of_work
 from engine.org import catalog, offices
 from engine.org.catalog import RowsInvalid
-
-from .state import CliState, pass_state
+from web.commands.state import CliState, pass_state
 
 FILE = click.argument("path", type=click.Path(path_type=Path, dir_okay=False))
 

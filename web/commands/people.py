@@ -6,8 +6,7 @@ import click
 
 from engine.core.db import unit_of_work
 from engine.org import users
-
-from .state import CliState, pass_state
+from web.commands.state import CliState, pass_state
 
 
 @click.group()

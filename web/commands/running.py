@@ -13,10 +13,10 @@ from engine.core import migrate
 from engine.core.clock import now
 from engine.jobs.worker import Worker, run_until_idle
 from engine.workdays import coverage_warning
-from web.app import create_app, onething
+from web.app import create_app
+from web.commands.state import CliState, pass_state
+from web.context import onething
 from web.schema import ensure_schema
-
-from .state import CliState, pass_state
 
 log = logging.getLogger(__name__)
 

@@ -18,9 +18,8 @@ from werkzeug.wrappers import Response
 from engine.core.errors import OnethingError, Unauthorized
 from web import auth as api_auth
 from web import errors as api_errors
-
-from . import assets, csrf, forms, guard, i18n
-from .i18n import _
+from web.ui import assets, csrf, forms, guard, i18n
+from web.ui.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -130,16 +129,16 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
     app.register_blueprint(assets.bp)
-    from . import auth, portal
+    from web.ui import auth, portal
 
     for module in (auth, portal):
         app.register_blueprint(module.bp)
-    from . import admin, studio
+    from web.ui import admin, studio
 
     for pages in (studio, admin):  # the designer studio; admin pages and the dashboard
         app.register_blueprint(pages.bp)
-    from . import workbench_service  # noqa: F401  (service pages on the workbench bp)
-    from .workbench import bp as workbench_bp
+    from web.ui import workbench_service  # noqa: F401  (service pages on the workbench bp)
+    from web.ui.workbench import bp as workbench_bp
     app.register_blueprint(workbench_bp)
-    from .portal_service import bp as portal_service_bp
+    from web.ui.portal_service import bp as portal_service_bp
     app.register_blueprint(portal_service_bp)

@@ -11,8 +11,7 @@ from flask import Blueprint, render_template, request
 
 from engine.org import admin, catalog
 from web.context import transaction
-
-from .guard import actor, group_required
+from web.ui.guard import actor, group_required
 
 bp = Blueprint("admin_ui", __name__, url_prefix="/admin")
 
@@ -83,4 +82,4 @@ def catalog_item(code: str) -> str:
     return render_template("admin/item.html", item=item)
 
 
-from . import admin_audit, admin_dashboard, admin_users  # noqa: E402,F401  (registers views)
+from web.ui import admin_audit, admin_dashboard, admin_users  # noqa: E402,F401  (registers views)

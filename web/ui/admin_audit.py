@@ -5,12 +5,11 @@ from __future__ import annotations
 from flask import render_template, request
 
 from engine.org import admin
-from web.api.admin import audit_query
+from web.api.org.admin import audit_query
 from web.api.validation import Fields
 from web.context import transaction
-
-from .admin import PAGE_SIZE, READERS, bp, page_count, page_number
-from .guard import actor, group_required
+from web.ui.admin import PAGE_SIZE, READERS, bp, page_count, page_number
+from web.ui.guard import actor, group_required
 
 FILTERS = ("case", "actor", "action", "since", "until")
 

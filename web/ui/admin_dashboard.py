@@ -9,12 +9,11 @@ from werkzeug.wrappers import Response
 from engine.core import clock
 from engine.models import Deployment, Office
 from engine.timelimits import dashboard
-from web.api.dashboard import csv_response, filters_from
+from web.api.timelimits.dashboard import csv_response, filters_from
 from web.api.validation import Fields
 from web.context import transaction
-
-from .admin import READERS, bp
-from .guard import actor, group_required
+from web.ui.admin import READERS, bp
+from web.ui.guard import actor, group_required
 
 MONTHS_SHOWN = 12
 

@@ -10,9 +10,8 @@ from werkzeug.wrappers import Response
 from engine.core.errors import InvalidInput, OnethingError
 from engine.org import admin
 from web.context import transaction
-
-from .admin import PAGE_SIZE, READERS, bp, page_count, page_number
-from .guard import actor, group_required
+from web.ui.admin import PAGE_SIZE, READERS, bp, page_count, page_number
+from web.ui.guard import actor, group_required
 
 
 def _fail(err: OnethingError) -> None:

@@ -9,9 +9,8 @@ from werkzeug.wrappers import Response
 from engine.models import User
 from engine.org.users import check_password
 from web.context import transaction
-
-from . import guard
-from .i18n import LANG_COOKIE, LOCALES, _, normalise
+from web.ui import guard
+from web.ui.i18n import LANG_COOKIE, LOCALES, _, normalise
 
 bp = Blueprint("auth", __name__)
 

@@ -27,8 +27,7 @@ from werkzeug.datastructures import MultiDict
 
 from engine.casework import forms as engine_forms
 from engine.core.errors import InvalidInput
-
-from .i18n import _
+from web.ui.i18n import _
 
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
 _LATIN_START = re.compile(r"[A-Za-z]")

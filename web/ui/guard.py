@@ -21,8 +21,7 @@ from engine.core.errors import Forbidden
 from engine.models import User
 from engine.org.users import actor_of
 from web.context import transaction
-
-from . import csrf
+from web.ui import csrf
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -10,4 +10,4 @@ from flask import Blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
 
-from . import portal_apply, portal_bundles, portal_cases  # noqa: E402,F401  (registers views)
+from web.ui import portal_apply, portal_bundles, portal_cases  # noqa: E402,F401  (registers views)

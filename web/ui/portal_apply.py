@@ -15,12 +15,11 @@ from engine.core.errors import Conflict, InvalidInput
 from engine.design import application_form
 from engine.models import ApplicationDraft, Office
 from web.context import engine, transaction
-
-from . import forms, guard
-from .guard import APPLICANT_GROUPS
-from .i18n import _, lang
-from .portal import bp
-from .portal_guides import BundleGuide, guide_of
+from web.ui import forms, guard
+from web.ui.guard import APPLICANT_GROUPS
+from web.ui.i18n import _, lang
+from web.ui.portal import bp
+from web.ui.portal_guides import BundleGuide, guide_of
 
 # office levels that accept applications (any of them, for any bundle: 全城通办)
 ACCEPTING_LEVELS = ("center", "branch", "town", "bureau")

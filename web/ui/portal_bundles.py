@@ -9,11 +9,10 @@ from flask import render_template, request
 from engine.core.errors import InvalidInput
 from engine.design import application_form, guides
 from web.context import transaction
-
-from . import forms
-from .i18n import _, lang
-from .portal import bp
-from .portal_guides import all_guides, guide_of
+from web.ui import forms
+from web.ui.i18n import _, lang
+from web.ui.portal import bp
+from web.ui.portal_guides import all_guides, guide_of
 
 
 @bp.get("/")

@@ -19,14 +19,13 @@ from engine.models import ApplicationDraft, Candidate, Case, Rating, WorkItem
 from engine.service import ratings
 from engine.service.notifications import outbox
 from web import refs
-from web.api.case_diagram import check_may_see
+from web.api.casework.case_diagram import check_may_see
 from web.context import engine, transaction
-
-from . import forms, guard, portal_track
-from .guard import APPLICANT_GROUPS
-from .i18n import _, lang
-from .portal import bp
-from .portal_guides import guide_of
+from web.ui import forms, guard, portal_track
+from web.ui.guard import APPLICANT_GROUPS
+from web.ui.i18n import _, lang
+from web.ui.portal import bp
+from web.ui.portal_guides import guide_of
 
 PAGE_SIZE = 20
 

@@ -24,10 +24,9 @@ from engine.org.offices.routing import get_office
 from engine.service import appointments, visits
 from engine.timelimits.clocks import case_clock
 from web.context import transaction
-
-from . import guard
-from .guard import APPLICANT_GROUPS
-from .i18n import _, lang
+from web.ui import guard
+from web.ui.guard import APPLICANT_GROUPS
+from web.ui.i18n import _, lang
 
 bp = Blueprint("portal_service", __name__, url_prefix="/portal")
 

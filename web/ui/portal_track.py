@@ -18,9 +18,8 @@ from engine.core.errors import InvalidInput
 from engine.design import guides
 from engine.models import AuditEvent, Case, Office, WorkItem
 from engine.runtime.engine import Engine
-
-from . import forms as page_forms
-from .i18n import _, lang
+from web.ui import forms as page_forms
+from web.ui.i18n import _, lang
 
 REVIEW_ELEMENT = "review"
 AGENTS = frozenset({"agent"})

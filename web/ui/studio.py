@@ -14,8 +14,7 @@ from werkzeug.wrappers import Response
 from engine.core.errors import DiagramInvalid, InvalidInput, OnethingError
 from engine.design import heat, studio, version_diff
 from web.context import transaction
-
-from .guard import actor, group_required
+from web.ui.guard import actor, group_required
 
 bp = Blueprint("studio_ui", __name__, url_prefix="/studio")
 

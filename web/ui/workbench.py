@@ -28,13 +28,11 @@ from engine.casework import forms as engine_forms
 from engine.core import audit
 from engine.core.errors import Forbidden, NotFound
 from engine.models import Case, WorkItem
-from web.api.inbox import read_query
-from web.context import file_store
-from web.context import engine, transaction
-
-from . import forms
-from .guard import CLERK_GROUPS, actor, group_required
-from .i18n import lang
+from web.api.casework.inbox import read_query
+from web.context import engine, file_store, transaction
+from web.ui import forms
+from web.ui.guard import CLERK_GROUPS, actor, group_required
+from web.ui.i18n import lang
 
 bp = Blueprint("workbench", __name__, url_prefix="/workbench")
 clerks_only = group_required(*sorted(CLERK_GROUPS))
@@ -156,4 +154,8 @@ def material(case_id: int, material_id: int) -> Response:
     return response
 
 
-from . import workbench_actions, workbench_cooperation, workbench_desk  # noqa: E402,F401  (routes on bp)
+from web.ui import (  # noqa: E402,F401  (routes on bp)
+    workbench_actions,
+    workbench_cooperation,
+    workbench_desk,
+)

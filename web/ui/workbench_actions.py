@@ -11,10 +11,9 @@ from engine.casework import comments, completion, cooperation, delegation, watch
 from engine.core.errors import Conflict, InvalidInput, NotFound
 from engine.models import Case
 from web.context import engine, transaction
-
-from . import forms
-from .guard import actor
-from .workbench import bp, clerks_only, task_context
+from web.ui import forms
+from web.ui.guard import actor
+from web.ui.workbench import bp, clerks_only, task_context
 
 
 def _back(item_id: str) -> Response:

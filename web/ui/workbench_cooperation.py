@@ -16,9 +16,8 @@ from engine.casework import cooperation, permissions, work_items
 from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Case
 from web.context import transaction
-
-from .guard import actor
-from .workbench import bp, clerks_only, task_context
+from web.ui.guard import actor
+from web.ui.workbench import bp, clerks_only, task_context
 
 # the kinds of work item a clerk completes through the task form
 FORM_KINDS = ("user", "manual")

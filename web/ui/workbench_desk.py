@@ -11,11 +11,10 @@ from engine.core.errors import Conflict, InvalidInput
 from engine.design import application_form
 from engine.service import desk
 from web.context import engine, transaction
-
-from . import forms
-from .guard import actor, group_required
-from .i18n import lang
-from .workbench import bp
+from web.ui import forms
+from web.ui.guard import actor, group_required
+from web.ui.i18n import lang
+from web.ui.workbench import bp
 
 APPLICANT_FIELDS = ("applicant", "applicant_user", "display_name")
 

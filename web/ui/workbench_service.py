@@ -25,11 +25,10 @@ from engine.org.offices.members import OFFICE_PREFIX
 from engine.service import appointments, mobile_window, visits
 from engine.service.desk import bundle_keys, clerk_offices, latest_guide
 from web.context import engine, transaction
-
-from . import forms
-from .guard import actor, group_required
-from .i18n import lang
-from .workbench import bp
+from web.ui import forms
+from web.ui.guard import actor, group_required
+from web.ui.i18n import lang
+from web.ui.workbench import bp
 
 SUPERVISORS = ("leader", "supervisor")
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -252,4 +251,4 @@ def mobile_intake() -> Response | tuple[str, int]:
     return redirect(url_for("workbench.mobile_page", office=office), 303)
 
 
-from . import workbench_supervision  # noqa: E402,F401  (routes on bp)
+from web.ui import workbench_supervision  # noqa: E402,F401  (routes on bp)

@@ -18,10 +18,16 @@ from engine.service import ratings
 from engine.timelimits import supervision
 from engine.timelimits.clocks.operations import extend
 from web.context import transaction
-
-from .guard import actor, group_required, login_required
-from .workbench import bp, task_context
-from .workbench_service import LOCAL, SUPERVISORS, my_offices, read_moment, read_number, refused
+from web.ui.guard import actor, group_required, login_required
+from web.ui.workbench import bp, task_context
+from web.ui.workbench_service import (
+    LOCAL,
+    SUPERVISORS,
+    my_offices,
+    read_moment,
+    read_number,
+    refused,
+)
 
 supervisors_only = group_required(*SUPERVISORS)
 TASK_PATH = re.compile(r"/workbench/tasks/([0-9a-f-]+)")

@@ -10,10 +10,9 @@ from flask import Blueprint, request
 from engine.core import clock
 from engine.core.errors import FieldError, InvalidInput, NotFound
 from engine.service import appointments
+from web.api.validation import Fields, json_object
 from web.context import actor, transaction
 from web.refs import MAX_ID
-
-from .validation import Fields, json_object
 
 bp = Blueprint("appointments", __name__)
 

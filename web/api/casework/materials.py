@@ -11,10 +11,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.casework import cases, materials
 from engine.core.errors import FieldError, InvalidInput
 from web import refs
-from web.context import file_store
-from web.context import actor, transaction
-
-from .validation import Fields
+from web.api.validation import Fields
+from web.context import actor, file_store, transaction
 
 bp = Blueprint("materials", __name__, url_prefix="/cases/<case_ref>/materials")
 

@@ -11,9 +11,8 @@ from flask import Blueprint, request
 
 from engine.core.errors import FieldError, InvalidInput
 from engine.org import admin
+from web.api.validation import Fields, json_object, paging
 from web.context import actor, transaction
-
-from .validation import Fields, json_object, paging
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

@@ -8,9 +8,8 @@ from flask import Blueprint, request
 
 from engine.org import catalog, offices
 from engine.org.catalog.queries import department_as_dict
+from web.api.validation import Fields, paging
 from web.context import transaction
-
-from .validation import Fields, paging
 
 bp = Blueprint("catalog", __name__)
 

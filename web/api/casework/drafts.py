@@ -7,9 +7,8 @@ from typing import Any
 from flask import Blueprint, request
 
 from engine.casework import cases, drafts
+from web.api.validation import Fields, json_object
 from web.context import actor, engine, transaction
-
-from .validation import Fields, json_object
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 

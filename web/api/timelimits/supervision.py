@@ -12,10 +12,9 @@ from engine.core.errors import FieldError, InvalidInput, NotFound
 from engine.models import SupervisionOrder
 from engine.timelimits import supervision
 from web import refs
+from web.api.validation import Fields, json_object
 from web.context import actor, transaction
 from web.refs import MAX_ID
-
-from .validation import Fields, json_object
 
 bp = Blueprint("supervision", __name__, url_prefix="/supervision")
 

@@ -9,9 +9,8 @@ from flask import Blueprint
 from engine.casework import cases, work_items
 from engine.core.errors import FieldError, InvalidInput
 from engine.jobs import external
+from web.api.validation import Fields, json_object
 from web.context import actor, engine, transaction
-
-from .validation import Fields, json_object
 
 bp = Blueprint("external", __name__, url_prefix="/external-tasks")
 

@@ -8,9 +8,8 @@ from flask import Blueprint, request
 
 from engine.casework import agency, case_data, cases, permissions, withdrawal
 from web import refs
+from web.api.validation import Fields, json_object, paging
 from web.context import actor, engine, transaction
-
-from .validation import Fields, json_object, paging
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 

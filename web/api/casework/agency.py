@@ -9,10 +9,9 @@ from flask import Blueprint
 
 from engine.casework import agency
 from engine.core.errors import FieldError, InvalidInput, NotFound
+from web.api.validation import Fields, json_object
 from web.context import actor, transaction
 from web.refs import MAX_ID
-
-from .validation import Fields, json_object
 
 bp = Blueprint("agency", __name__, url_prefix="/agency")
 

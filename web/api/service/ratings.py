@@ -13,10 +13,9 @@ from engine.org import roles
 from engine.service import ratings
 from engine.timelimits import supervision
 from web import refs
+from web.api.validation import Fields, json_object
 from web.context import actor, transaction
 from web.refs import MAX_ID
-
-from .validation import Fields, json_object
 
 bp = Blueprint("ratings", __name__)
 

@@ -12,9 +12,8 @@ from flask import Blueprint, request
 from engine.casework import cases, delegation, inbox, work_items
 from engine.core.errors import FieldError, InvalidInput
 from engine.service import desk
+from web.api.validation import Fields, json_object
 from web.context import actor, engine, transaction
-
-from .validation import Fields, json_object
 
 bp = Blueprint("inbox", __name__)
 

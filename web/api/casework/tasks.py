@@ -8,9 +8,8 @@ from flask import Blueprint, request
 
 from engine.casework import cases, completion, cooperation, permissions, work_items
 from engine.core.errors import Forbidden
+from web.api.validation import Fields, json_object, paging
 from web.context import actor, engine, transaction
-
-from .validation import Fields, json_object, paging
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 

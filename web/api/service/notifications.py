@@ -9,10 +9,9 @@ from flask import Blueprint, request
 from adapters.notify import LogNotifier
 from engine.core.errors import NotFound
 from engine.service.notifications import delivery, outbox
+from web.api.validation import Fields, json_object, paging
 from web.context import actor, transaction
 from web.refs import MAX_ID
-
-from .validation import Fields, json_object, paging
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 

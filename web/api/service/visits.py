@@ -9,11 +9,10 @@ from flask import Blueprint, request
 
 from engine.core.errors import FieldError, InvalidInput, NotFound
 from engine.service import mobile_window, visits
+from web.api.service.appointments import day_of
+from web.api.validation import Fields, json_object
 from web.context import actor, engine, transaction
 from web.refs import MAX_ID
-
-from .appointments import day_of
-from .validation import Fields, json_object
 
 bp = Blueprint("visits", __name__)
 

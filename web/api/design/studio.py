@@ -10,11 +10,10 @@ from flask import Blueprint, request
 from engine.design import heat, studio, version_diff
 from engine.design.deployments import DeployResult
 from engine.org import roles
+from web.api.design.deployments import DEPLOYMENT_ID, _uploaded_files
+from web.api.validation import Fields, json_object
 from web.context import actor, transaction
 from web.refs import MAX_ID
-
-from .deployments import DEPLOYMENT_ID, _uploaded_files
-from .validation import Fields, json_object
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 

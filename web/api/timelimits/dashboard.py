@@ -7,9 +7,8 @@ from typing import Any
 from flask import Blueprint, Response, request
 
 from engine.timelimits import dashboard
+from web.api.validation import Fields
 from web.context import actor, transaction
-
-from .validation import Fields
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 

@@ -8,9 +8,8 @@ from flask import Blueprint
 
 from engine.casework import cases
 from engine.jobs import messages
+from web.api.validation import Fields, json_object
 from web.context import actor, engine, transaction
-
-from .validation import Fields, json_object
 
 bp = Blueprint("messages", __name__)
 

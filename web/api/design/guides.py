@@ -9,9 +9,8 @@ from flask import Blueprint
 
 from engine.core.errors import NotFound
 from engine.design import deployments, guides
+from web.api.validation import Fields, json_object
 from web.context import engine, transaction
-
-from .validation import Fields, json_object
 
 bp = Blueprint("guides", __name__)
 

@@ -15,9 +15,8 @@ from engine.models.clocks import CASE_SCOPE
 from engine.timelimits import clocks
 from engine.timelimits.clocks.operations import MAX_EXTENSION_DAYS
 from web import refs
+from web.api.validation import Fields, json_object
 from web.context import actor, transaction
-
-from .validation import Fields, json_object
 
 bp = Blueprint("clocks", __name__)
 

@@ -8,9 +8,8 @@ from flask import Blueprint
 
 from engine.casework import cases, comments, watches
 from web import refs
+from web.api.validation import Fields, json_object
 from web.context import actor, transaction
-
-from .validation import Fields, json_object
 
 bp = Blueprint("comments", __name__)
 

@@ -13,9 +13,8 @@ from werkzeug.wrappers import Response as BaseResponse
 from engine.core.errors import Forbidden, InvalidInput, NotFound
 from engine.design import deployments
 from engine.models import Deployment, DeploymentFile
+from web.api.validation import Fields, paging
 from web.context import actor, transaction
-
-from .validation import Fields, paging
 
 bp = Blueprint("deployments", __name__, url_prefix="/deployments")
 

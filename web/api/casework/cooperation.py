@@ -8,10 +8,9 @@ from flask import Blueprint
 
 from engine.casework import cooperation
 from engine.core.errors import NotFound
+from web.api.validation import Fields, json_object
 from web.context import actor, transaction
 from web.refs import MAX_ID
-
-from .validation import Fields, json_object
 
 bp = Blueprint("cooperation", __name__)
 

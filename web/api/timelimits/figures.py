@@ -10,10 +10,9 @@ from flask import Blueprint, Response, request
 from engine.core.errors import FieldError, InvalidInput
 from engine.org import roles
 from engine.timelimits import commitment_figures
+from web.api.service.ratings import OVERSEERS
+from web.api.validation import Fields
 from web.context import actor, transaction
-
-from .ratings import OVERSEERS
-from .validation import Fields
 
 bp = Blueprint("figures", __name__)
 
