@@ -16,20 +16,12 @@ from engine.casework.materials import MAX_BYTES as MATERIAL_MAX_BYTES
 from engine.core.db import database_url, make_engine, make_session_factory
 from engine.runtime.engine import Engine
 from web.context import EXTENSION, FILES, Onething
+from web.settings import env_flag
 
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-_TRUE = {"1", "true", "yes", "on"}
 DEV_SECRET = "dev-only-change-me"
-
-
-def env_flag(name: str, default: bool) -> bool:
-    """Read a boolean ONETHING_* environment variable."""
-    value = os.environ.get(name)
-    if value is None or not value.strip():
-        return default
-    return value.strip().lower() in _TRUE
 
 
 def configure_logging(level: str | None = None) -> None:

@@ -109,7 +109,7 @@ def _headers(response: Response) -> Response:
 
 def register(app: Flask) -> None:
     """Install the page machinery and blueprints on APP."""
-    from web.app import env_flag
+    from web.settings import env_flag
 
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True, SESSION_COOKIE_SAMESITE="Lax",
@@ -129,16 +129,11 @@ def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, http_error)
     app.register_error_handler(Exception, unexpected_error)
     app.register_blueprint(assets.bp)
-    from web.ui import auth, portal
+    from web.ui import admin, auth, portal, studio, workbench
+    from web.ui.portal.service import bp as portal_service_bp
 
-    for module in (auth, portal):
-        app.register_blueprint(module.bp)
-    from web.ui import admin, studio
-
-    for pages in (studio, admin):  # the designer studio; admin pages and the dashboard
+    # sign-in, the applicant portal and its service pages, the designer studio, the
+    # administration pages with the dashboard, and the clerk's workbench
+    for pages in (auth, portal, studio, admin, workbench):
         app.register_blueprint(pages.bp)
-    from web.ui import workbench_service  # noqa: F401  (service pages on the workbench bp)
-    from web.ui.workbench import bp as workbench_bp
-    app.register_blueprint(workbench_bp)
-    from web.ui.portal_service import bp as portal_service_bp
     app.register_blueprint(portal_service_bp)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 from werkzeug.wrappers import Response
@@ -17,7 +18,8 @@ from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Case
 from web.context import transaction
 from web.ui.guard import actor
-from web.ui.workbench import bp, clerks_only, task_context
+from web.ui.workbench.blueprint import bp
+from web.ui.workbench.pages import clerks_only, task_context
 
 # the kinds of work item a clerk completes through the task form
 FORM_KINDS = ("user", "manual")
@@ -90,3 +92,11 @@ def task_view(item_id: str) -> Response | str:
         context["requests"] = [cooperation.as_dict(r)
                                for r in cooperation.list_for_task(session, item_id)]
     return render_template("workbench/cooperation.html", mode="asking", **context)
+
+
+@bp.get("/tasks/<item_id>")
+@clerks_only
+def task_page(item_id: str) -> ResponseReturnValue:
+    """A task: case summary, clock, materials, form, actions, diagram, comments, history;
+    co-handling requests open on their own page (cooperation_view)."""
+    return task_view(item_id)

@@ -12,7 +12,8 @@ from engine.timelimits import dashboard
 from web.api.timelimits.dashboard import csv_response, filters_from
 from web.api.validation import Fields
 from web.context import transaction
-from web.ui.admin import READERS, bp
+from web.ui.admin.blueprint import bp
+from web.ui.admin.pages import READERS
 from web.ui.guard import actor, group_required
 
 MONTHS_SHOWN = 12

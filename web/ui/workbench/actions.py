@@ -13,7 +13,8 @@ from engine.models import Case
 from web.context import engine, transaction
 from web.ui import forms
 from web.ui.guard import actor
-from web.ui.workbench import bp, clerks_only, task_context
+from web.ui.workbench.blueprint import bp
+from web.ui.workbench.pages import clerks_only, task_context
 
 
 def _back(item_id: str) -> Response:

@@ -7,13 +7,12 @@ on one blueprint.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import render_template, request
 
 from engine.org import admin, catalog
 from web.context import transaction
+from web.ui.admin.blueprint import bp
 from web.ui.guard import actor, group_required
-
-bp = Blueprint("admin_ui", __name__, url_prefix="/admin")
 
 READERS = ("admin", "leader", "supervisor")
 PAGE_SIZE = 50
@@ -80,6 +79,3 @@ def catalog_item(code: str) -> str:
     with transaction() as session:
         item = catalog.item_as_dict(catalog.get_item(session, code), full=True)
     return render_template("admin/item.html", item=item)
-
-
-from web.ui import admin_audit, admin_dashboard, admin_users  # noqa: E402,F401  (registers views)

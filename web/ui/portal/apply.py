@@ -18,8 +18,8 @@ from web.context import engine, transaction
 from web.ui import forms, guard
 from web.ui.guard import APPLICANT_GROUPS
 from web.ui.i18n import _, lang
-from web.ui.portal import bp
-from web.ui.portal_guides import BundleGuide, guide_of
+from web.ui.portal.blueprint import bp
+from web.ui.portal.guides import BundleGuide, guide_of
 
 # office levels that accept applications (any of them, for any bundle: 全城通办)
 ACCEPTING_LEVELS = ("center", "branch", "town", "bureau")

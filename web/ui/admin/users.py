@@ -10,7 +10,8 @@ from werkzeug.wrappers import Response
 from engine.core.errors import InvalidInput, OnethingError
 from engine.org import admin
 from web.context import transaction
-from web.ui.admin import PAGE_SIZE, READERS, bp, page_count, page_number
+from web.ui.admin.blueprint import bp
+from web.ui.admin.pages import PAGE_SIZE, READERS, page_count, page_number
 from web.ui.guard import actor, group_required
 
 

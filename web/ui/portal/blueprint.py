@@ -1,7 +1,7 @@
 """The applicant portal (/portal): bundles and guides, applying, tracking one's cases.
 
-The views live in portal_*.py modules by concept; importing this module registers them
-all on one blueprint.
+The views live in the modules of this package by concept; importing the package registers
+them all on this one blueprint.
 """
 
 from __future__ import annotations
@@ -9,5 +9,3 @@ from __future__ import annotations
 from flask import Blueprint
 
 bp = Blueprint("portal", __name__, url_prefix="/portal")
-
-from web.ui import portal_apply, portal_bundles, portal_cases  # noqa: E402,F401  (registers views)

@@ -19,8 +19,9 @@ from engine.timelimits import supervision
 from engine.timelimits.clocks.operations import extend
 from web.context import transaction
 from web.ui.guard import actor, group_required, login_required
-from web.ui.workbench import bp, task_context
-from web.ui.workbench_service import (
+from web.ui.workbench.blueprint import bp
+from web.ui.workbench.pages import task_context
+from web.ui.workbench.service import (
     LOCAL,
     SUPERVISORS,
     my_offices,

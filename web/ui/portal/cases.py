@@ -21,11 +21,12 @@ from engine.service.notifications import outbox
 from web import refs
 from web.api.casework.case_diagram import check_may_see
 from web.context import engine, transaction
-from web.ui import forms, guard, portal_track
+from web.ui import forms, guard
 from web.ui.guard import APPLICANT_GROUPS
 from web.ui.i18n import _, lang
-from web.ui.portal import bp
-from web.ui.portal_guides import guide_of
+from web.ui.portal import track as portal_track
+from web.ui.portal.blueprint import bp
+from web.ui.portal.guides import guide_of
 
 PAGE_SIZE = 20
 

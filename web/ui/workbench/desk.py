@@ -14,7 +14,7 @@ from web.context import engine, transaction
 from web.ui import forms
 from web.ui.guard import actor, group_required
 from web.ui.i18n import lang
-from web.ui.workbench import bp
+from web.ui.workbench.blueprint import bp
 
 APPLICANT_FIELDS = ("applicant", "applicant_user", "display_name")
 

@@ -10,8 +10,7 @@ import json
 from typing import Any
 from urllib.parse import quote
 
-from flask import Blueprint, Response, render_template, request
-from flask.typing import ResponseReturnValue
+from flask import Response, render_template, request
 from sqlalchemy.orm import Session
 
 from engine.casework import (
@@ -33,8 +32,8 @@ from web.context import engine, file_store, transaction
 from web.ui import forms
 from web.ui.guard import CLERK_GROUPS, actor, group_required
 from web.ui.i18n import lang
+from web.ui.workbench.blueprint import bp
 
-bp = Blueprint("workbench", __name__, url_prefix="/workbench")
 clerks_only = group_required(*sorted(CLERK_GROUPS))
 # materials a browser can show inline; anything else is downloaded
 INLINE_TYPES = ("image/png", "image/jpeg", "application/pdf")
@@ -129,14 +128,6 @@ def task_context(session: Session, item_id: str, *, data: dict[str, Any] | None 
     }
 
 
-@bp.get("/tasks/<item_id>")
-@clerks_only
-def task_page(item_id: str) -> ResponseReturnValue:
-    """A task: case summary, clock, materials, form, actions, diagram, comments, history;
-    co-handling requests open on their own page (workbench_cooperation)."""
-    return workbench_cooperation.task_view(item_id)
-
-
 @bp.get("/cases/<int:case_id>/materials/<int:material_id>")
 @clerks_only
 def material(case_id: int, material_id: int) -> Response:
@@ -152,10 +143,3 @@ def material(case_id: int, material_id: int) -> Response:
     response.headers["Content-Disposition"] = (
         f"{disposition}; filename*=UTF-8''{quote(row.filename, safe='')}")
     return response
-
-
-from web.ui import (  # noqa: E402,F401  (routes on bp)
-    workbench_actions,
-    workbench_cooperation,
-    workbench_desk,
-)

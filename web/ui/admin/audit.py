@@ -8,7 +8,8 @@ from engine.org import admin
 from web.api.org.admin import audit_query
 from web.api.validation import Fields
 from web.context import transaction
-from web.ui.admin import PAGE_SIZE, READERS, bp, page_count, page_number
+from web.ui.admin.blueprint import bp
+from web.ui.admin.pages import PAGE_SIZE, READERS, page_count, page_number
 from web.ui.guard import actor, group_required
 
 FILTERS = ("case", "actor", "action", "since", "until")

@@ -28,7 +28,7 @@ from web.context import engine, transaction
 from web.ui import forms
 from web.ui.guard import actor, group_required
 from web.ui.i18n import lang
-from web.ui.workbench import bp
+from web.ui.workbench.blueprint import bp
 
 SUPERVISORS = ("leader", "supervisor")
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -249,6 +249,3 @@ def mobile_intake() -> Response | tuple[str, int]:
         return _mobile_page(answers, errors), err.status
     flash(_("Case %(number)s started at the mobile window.", number=number), "success")
     return redirect(url_for("workbench.mobile_page", office=office), 303)
-
-
-from web.ui import workbench_supervision  # noqa: E402,F401  (routes on bp)

@@ -11,8 +11,8 @@ from engine.design import application_form, guides
 from web.context import transaction
 from web.ui import forms
 from web.ui.i18n import _, lang
-from web.ui.portal import bp
-from web.ui.portal_guides import all_guides, guide_of
+from web.ui.portal.blueprint import bp
+from web.ui.portal.guides import all_guides, guide_of
 
 
 @bp.get("/")
