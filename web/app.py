@@ -8,7 +8,6 @@ from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask
-from werkzeug.routing import IntegerConverter, Map
 
 from adapters.files import LocalFileStore
 from adapters.services import default_services
@@ -16,6 +15,7 @@ from engine.casework.materials import MAX_BYTES as MATERIAL_MAX_BYTES
 from engine.core.db import database_url, make_engine, make_session_factory
 from engine.runtime.engine import Engine
 from web.context import EXTENSION, FILES, Onething
+from web.refs import RowId
 from web.settings import env_flag
 
 log = logging.getLogger(__name__)
@@ -37,16 +37,6 @@ def configure_logging(level: str | None = None) -> None:
     if level or installed:
         name = (level or os.environ.get("ONETHING_LOG_LEVEL") or "INFO").upper()
         root.setLevel(getattr(logging, name, logging.INFO))
-
-
-class RowId(IntegerConverter):
-    """`<int:...>` in every route: a row id the database can hold (1 .. 2**31-1), so a
-    larger number is a plain 404 rather than a database overflow."""
-
-    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002
-        kwargs.setdefault("min", 0)
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

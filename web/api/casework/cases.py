@@ -1,64 +1,101 @@
-"""Cases: start one, list and look at them, cancel, retry after an error."""
+"""Cases: start one, list and look at them, cancel, withdraw, retry after an error."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint, request
+from pydantic import Field
 
 from engine.casework import agency, case_data, cases, permissions, withdrawal
 from web import refs
-from web.api.validation import Fields, json_object, paging
+from web.api.casework.shapes import Case, CasePage, CaseStatus
+from web.api.declare import Body, Paged, Reply, operation
 from web.context import actor, engine, transaction
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
 
-STATUSES = ("running", "completed", "cancelled", "error")
+CHANNELS = Literal["online", "window", "appointment", "after_hours", "door_to_door",
+                   "mobile_window"]
+
+
+class StartCase(Body):
+    """What a case starts with: the bundle (or process), its data and where it came in."""
+
+    process: str = Field(min_length=1, description="bundle key or process id")
+    data: dict[str, Any] | None = Field(
+        None, description="the start form's fields (a bundle with a guide: its application)")
+    business_key: str | None = None
+    version: int | None = Field(None, ge=1, le=2**31 - 1)
+    title: str | None = None
+    on_behalf_of: str | None = Field(
+        None, description="the principal an agent applies for (needs scope 'apply')")
+    office: str | None = Field(
+        None, description="code of the accepting office; any office may accept any bundle")
+    channel: CHANNELS | None = None
+
+
+class CaseList(Paged):
+    status: CaseStatus | None = Field(None, description="only cases in this status")
+    bundle: str | None = Field(None, description="only this bundle key")
+
+
+class CancelCase(Body):
+    reason: str = ""
+
+
+class WithdrawCase(Body):
+    reason: str = Field(min_length=1, max_length=500, description="why it is withdrawn")
+
+
+class RetryCase(Body):
+    data: dict[str, Any] | None = Field(None, description="corrected data for the failed step")
+
+
+class DataItem(Reply):
+    name: str
+    title: str
+    value: Any
+
+
+class CaseData(Reply):
+    """The case's current data its forms and decisions declare."""
+
+    case_id: int
+    items: list[DataItem]
 
 
 @bp.post("")
-def start() -> tuple[dict[str, Any], int, dict[str, str]]:
-    """Start a case of a bundle (or process id) and run it until it waits."""
-    body = Fields(json_object())
-    key = body.text("process", required=True)
-    data = body.mapping("data")
-    business_key = body.text("business_key")
-    version = body.integer("version", minimum=1, maximum=2**31 - 1)
-    title = body.text("title")
-    on_behalf_of = body.text("on_behalf_of")
-    office = body.text("office")
-    channel = body.text("channel")
-    body.done()
-    assert key is not None  # done() raised otherwise
+@operation("startCase", tag="cases", body=StartCase, ok={201: Case}, errors=("403", "404"))
+def start(json: StartCase) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Start a case and run it until it waits."""
     with transaction() as session:
-        who, data = actor(), data or {}
-        if on_behalf_of:
-            who = agency.for_start(session, who, on_behalf_of, key, version=version)
-        case = cases.start_case(engine(), session, key, data, actor=who,
-                                business_key=business_key, version=version, title=title,
-                                office=office, channel=channel)
+        who = actor()
+        if json.on_behalf_of:
+            who = agency.for_start(session, who, json.on_behalf_of, json.process,
+                                   version=json.version)
+        case = cases.start_case(engine(), session, json.process, json.data or {}, actor=who,
+                                business_key=json.business_key, version=json.version,
+                                title=json.title, office=json.office, channel=json.channel)
         out = cases.as_dict(session, case, full=True)
     return out, 201, {"Location": f"{request.path}/{out['id']}"}
 
 
 @bp.get("")
-def index() -> dict[str, Any]:
-    """List cases, newest first, filtered by status and bundle."""
-    query = Fields(request.args, query=True)
-    status = query.text("status", choices=STATUSES)
-    bundle = query.text("bundle")
-    limit, offset = paging(query)
-    query.done(allow_unknown=True)
+@operation("listCases", tag="cases", query=CaseList, ok={200: CasePage})
+def index(query: CaseList) -> dict[str, Any]:
+    """List cases, newest first."""
     with transaction() as session:
-        rows, total = cases.list_cases(session, status=status, bundle=bundle, limit=limit,
-                                       offset=offset, actor=actor())
+        rows, total = cases.list_cases(session, status=query.status, bundle=query.bundle,
+                                       limit=query.limit, offset=query.offset, actor=actor())
         items = [cases.as_dict(session, c) for c in rows]
-    return {"items": items, "total": total, "limit": limit, "offset": offset}
+    return {"items": items, "total": total, "limit": query.limit, "offset": query.offset}
 
 
 @bp.get("/<case_ref>")
+@operation("getCase", tag="cases", ok={200: Case}, errors=("403", "404"))
 def show(case_ref: str) -> dict[str, Any]:
-    """One case by id or number, with its work items, waits and audit trail."""
+    """One case with work items, waits and audit trail."""
     with transaction() as session:
         case = cases.get_case(session, refs.case_ref(case_ref))
         permissions.check_visible(session, case, actor())
@@ -66,42 +103,43 @@ def show(case_ref: str) -> dict[str, Any]:
 
 
 @bp.get("/<case_ref>/data")
+@operation("getCaseData", tag="cases", ok={200: CaseData}, errors=("403", "404"))
 def data(case_ref: str) -> dict[str, Any]:
-    """The case's current data its forms and decisions declare (staff with work on it)."""
+    """The case's current data its forms and decisions declare (staff with work on the case)."""
     with transaction() as session:
         case = cases.get_case(session, refs.case_ref(case_ref))
         return {"case_id": case.id, "items": case_data.view(engine(), session, case, actor())}
 
 
 @bp.post("/<case_ref>/cancel")
-def cancel(case_ref: str) -> dict[str, Any]:
-    """Cancel a running case (its starter or an administrator)."""
-    body = Fields(json_object(optional=True))
-    reason = body.text("reason", default="") or ""
-    body.done()
+@operation("cancelCase", tag="cases", body=CancelCase, optional_body=True, ok={200: Case},
+           errors=("403", "404", "409"))
+def cancel(case_ref: str, json: CancelCase) -> dict[str, Any]:
+    """Cancel a running case."""
     with transaction() as session:
-        case = cases.cancel_case(engine(), session, refs.case_ref(case_ref), actor(), reason=reason)
+        case = cases.cancel_case(engine(), session, refs.case_ref(case_ref), actor(),
+                                 reason=json.reason)
         return cases.as_dict(session, case, full=True)
 
 
 @bp.post("/<case_ref>/withdraw")
-def withdraw(case_ref: str) -> dict[str, Any]:
-    """Withdraw the application (its applicant, or its agent for the whole chain)."""
-    body = Fields(json_object())
-    reason = body.text("reason", required=True)
-    body.done()
+@operation("withdrawCase", tag="cases", body=WithdrawCase, ok={200: Case},
+           errors=("403", "404", "409"))
+def withdraw(case_ref: str, json: WithdrawCase) -> dict[str, Any]:
+    """Withdraw an application before it is decided (its applicant, or its agent for the
+    whole chain)."""
     with transaction() as session:
         case = withdrawal.withdraw(engine(), session, refs.case_ref(case_ref), actor(),
-                                   reason or "")
+                                   json.reason)
         return cases.as_dict(session, case, full=True)
 
 
 @bp.post("/<case_ref>/retry")
-def retry(case_ref: str) -> dict[str, Any]:
-    """Run a case stopped by an error again, optionally with corrected data."""
-    body = Fields(json_object(optional=True))
-    data = body.mapping("data")
-    body.done()
+@operation("retryCase", tag="cases", body=RetryCase, optional_body=True, ok={200: Case},
+           errors=("403", "404", "409"))
+def retry(case_ref: str, json: RetryCase) -> dict[str, Any]:
+    """Run a case stopped by an error again."""
     with transaction() as session:
-        case = cases.retry_case(engine(), session, refs.case_ref(case_ref), actor(), data=data)
+        case = cases.retry_case(engine(), session, refs.case_ref(case_ref), actor(),
+                                data=json.data)
         return cases.as_dict(session, case, full=True)

@@ -2,39 +2,55 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
-from flask import Blueprint, request
+from flask import Blueprint
+from pydantic import Field
 
 from engine.casework import cases, completion, cooperation, permissions, work_items
 from engine.core.errors import Forbidden
-from web.api.validation import Fields, json_object, paging
+from web.api.casework.shapes import Case, WorkItem, WorkItemPage
+from web.api.declare import Body, Paged, Reply, operation
 from web.context import actor, engine, transaction
 
 bp = Blueprint("tasks", __name__, url_prefix="/tasks")
 
-TABS = ("mine", "group", "all")
+
+class TaskList(Paged):
+    tab: Literal["mine", "group", "all"] = Field(
+        "all", description="assigned to the caller (mine), claimable (group), or both")
+
+
+class CompleteTask(Body):
+    data: dict[str, Any] = Field(default_factory=dict,
+                                 description="the fields the task's form declares")
+    on_behalf_of: str | None = Field(
+        None, description="the principal an agent acts for, under its authorisation")
+
+
+class Completed(Reply):
+    """The task as it ended, and its case as it now stands."""
+
+    task: WorkItem
+    case: Case
 
 
 @bp.get("")
-def inbox() -> dict[str, Any]:
-    """Open tasks for the caller: assigned to them (mine), claimable (group), or both.
-
-    Claimable means within the caller's offices, as for claiming and completing.
-    """
-    query = Fields(request.args, query=True)
-    tab = query.text("tab", default="all", choices=TABS) or "all"
-    limit, offset = paging(query)
-    query.done(allow_unknown=True)
+@operation("inbox", tag="tasks", query=TaskList, ok={200: WorkItemPage})
+def inbox(query: TaskList) -> dict[str, Any]:
+    """Open tasks for the caller: assigned to them, claimable within their offices, or both."""
     with transaction() as session:
-        rows, total = work_items.inbox(session, actor(), tab=tab, limit=limit, offset=offset)
+        rows, total = work_items.inbox(session, actor(), tab=query.tab, limit=query.limit,
+                                       offset=query.offset)
         items = [work_items.as_dict(w) for w in rows]
-    return {"items": items, "total": total, "tab": tab, "limit": limit, "offset": offset}
+    return {"items": items, "total": total, "tab": query.tab, "limit": query.limit,
+            "offset": query.offset}
 
 
 @bp.get("/<item_id>")
+@operation("getTask", tag="tasks", ok={200: WorkItem}, errors=("403", "404"))
 def show(item_id: str) -> dict[str, Any]:
-    """One task, to whoever may see it (engine.casework.task_access)."""
+    """One task, with the co-handling requests asked about it."""
     with transaction() as session:
         item = work_items.get(session, item_id)
         if not permissions.may_see_task(session, item, actor()):
@@ -44,6 +60,7 @@ def show(item_id: str) -> dict[str, Any]:
 
 
 @bp.post("/<item_id>/claim")
+@operation("claimTask", tag="tasks", ok={200: WorkItem}, errors=("403", "404", "409"))
 def claim(item_id: str) -> dict[str, Any]:
     """Take a task so no one else works on it."""
     with transaction() as session:
@@ -51,6 +68,7 @@ def claim(item_id: str) -> dict[str, Any]:
 
 
 @bp.post("/<item_id>/unclaim")
+@operation("unclaimTask", tag="tasks", ok={200: WorkItem}, errors=("403", "404", "409"))
 def unclaim(item_id: str) -> dict[str, Any]:
     """Give a claimed task back to its candidates."""
     with transaction() as session:
@@ -58,14 +76,12 @@ def unclaim(item_id: str) -> dict[str, Any]:
 
 
 @bp.post("/<item_id>/complete")
-def complete(item_id: str) -> dict[str, Any]:
+@operation("completeTask", tag="tasks", body=CompleteTask, optional_body=True,
+           ok={200: Completed}, errors=("403", "404", "409"))
+def complete(item_id: str, json: CompleteTask) -> dict[str, Any]:
     """Validate the form data, finish the task and run the case until it waits again."""
-    body = Fields(json_object(optional=True))
-    data = body.mapping("data") or {}
-    on_behalf_of = body.text("on_behalf_of")
-    body.done()
     with transaction() as session:
-        case = completion.complete(engine(), session, item_id, data, actor(),
-                                   on_behalf_of=on_behalf_of or None)
+        case = completion.complete(engine(), session, item_id, json.data, actor(),
+                                   on_behalf_of=json.on_behalf_of or None)
         task = work_items.as_dict(work_items.get(session, item_id))
         return {"task": task, "case": cases.as_dict(session, case, full=True)}
