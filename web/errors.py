@@ -11,7 +11,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from engine.casework.forms import check_storable
-from engine.core.errors import OnethingError
+from engine.core.errors import OnethingError, Throttled
 
 log = logging.getLogger(__name__)
 
@@ -44,6 +44,8 @@ def engine_error(err: OnethingError) -> Response:
         offered = bool(request.headers.get("Authorization"))
         headers["WWW-Authenticate"] = ('Bearer realm="onething"'
                                        + (', error="invalid_token"' if offered else ""))
+    if isinstance(err, Throttled):
+        headers["Retry-After"] = str(err.retry_after)
     if err.status >= 500:
         log.warning("%s: %s", err.title, err.message)
     return problem(err.status, err.title, err.message, headers=headers, **err.details())

@@ -15,6 +15,7 @@ from engine.core.actors import Actor
 from engine.models import Case
 from engine.runtime.case_runner import lock_case, open_live, run_steps, store
 from engine.runtime.engine import Engine
+from engine.runtime.sandbox.limits import command_deadline
 
 
 def advance(rt: Engine, session: Session, case_id: int, actor: Actor, action: str,
@@ -23,8 +24,10 @@ def advance(rt: Engine, session: Session, case_id: int, actor: Actor, action: st
     case = locked if locked is not None else lock_case(session, case_id)
     live = open_live(rt, session, case)
     before = {"status": case.status}
-    change(live, case)
-    run_steps(rt, case, live)
+    # the change (a completed task's own scripts) and the steps after it share one deadline
+    with command_deadline(rt.limits.seconds_per_command):
+        change(live, case)
+        run_steps(rt, case, live)
     store(rt, session, case, live)
     audit.record(session, actor, action, case_id=case.id, before=before,
                  after={"status": case.status}, **detail)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterator
 from typing import Any
 
-from jsonschema import Draft202012Validator, validators
+import re2
+from jsonschema import Draft202012Validator, ValidationError, validators
+from referencing import Registry
+from referencing.exceptions import Unresolvable
 
-from engine.core.errors import FieldError, InvalidInput
+from engine.core.errors import Conflict, FieldError, InvalidInput
 from engine.runtime.diagrams import CompiledBundle
+from engine.runtime.diagrams.form_safety import compiled
 
 
 def schema_for(bundle: CompiledBundle, ref: str | None) -> dict[str, Any] | None:
@@ -27,13 +33,38 @@ def schema_for(bundle: CompiledBundle, ref: str | None) -> dict[str, Any] | None
 _VALIDATORS: dict[int, tuple[dict[str, Any], Any]] = {}
 
 
+# only the form itself resolves: an empty registry retrieves nothing, where jsonschema's
+# default would fetch a URL (deploy refuses such references too)
+_REGISTRY: Registry[Any] = Registry()
+
+
+def _re2_pattern(validator: Any, pattern: str, instance: Any, schema: Any) -> Iterator[Any]:
+    """The keyword 'pattern' on a linear-time engine (RE2): no input can make it slow."""
+    if validator.is_type(instance, "string") and not compiled(pattern).search(instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _re2_pattern_properties(validator: Any, patterns: dict[str, Any], instance: Any,
+                            schema: Any) -> Iterator[Any]:
+    """The keyword 'patternProperties', matching names with RE2."""
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in patterns.items():
+        for name, value in instance.items():
+            if compiled(pattern).search(name):
+                yield from validator.descend(value, subschema, path=name,
+                                             schema_path=pattern)
+
+
 def _validator(schema: dict[str, Any]) -> Any:
     # schemas live as long as their compiled bundle; keep the schema so its id stays valid
     cached = _VALIDATORS.get(id(schema))
     if cached is not None and cached[0] is schema:
         return cached[1]
-    cls = validators.validator_for(schema, default=Draft202012Validator)
-    validator = cls(schema)
+    base = validators.validator_for(schema, default=Draft202012Validator)
+    cls = validators.extend(base, {"pattern": _re2_pattern,
+                                   "patternProperties": _re2_pattern_properties})
+    validator = cls(schema, registry=_REGISTRY)
     if len(_VALIDATORS) > 1000:
         _VALIDATORS.clear()
     _VALIDATORS[id(schema)] = (schema, validator)
@@ -50,7 +81,8 @@ def _unstorable(text: str) -> bool:
 
 
 def check_storable(data: Any, what: str = "data") -> None:
-    """Refuse DATA holding text no database can store (a NUL character, a lone surrogate)."""
+    """Refuse DATA holding text no database can store (a NUL character, a lone surrogate)
+    or a number JSON cannot carry (NaN, an infinity)."""
     _walk(data, what)
 
 
@@ -85,8 +117,11 @@ def _walk(data: Any, what: str) -> None:
         elif isinstance(value, str) and _unstorable(value):
             bad.append(FieldError(path or "(data)", "holds a character that cannot be stored "
                                                     "(a NUL or a lone surrogate)"))
+        elif isinstance(value, float) and not math.isfinite(value):
+            # NaN and infinities are no JSON: every reader downstream would choke on them
+            bad.append(FieldError(path or "(data)", "must be a finite number"))
     if bad:
-        raise InvalidInput(f"{what} holds text that cannot be stored", sorted(
+        raise InvalidInput(f"{what} holds values that cannot be stored", sorted(
             bad, key=lambda f: f.path))
 
 
@@ -95,7 +130,13 @@ def validate(schema: dict[str, Any] | None, data: Any) -> None:
     check_data(data, "task data")
     if schema is None:
         return
-    errors = sorted(_validator(schema).iter_errors(data), key=lambda e: list(e.absolute_path))
+    try:
+        errors = sorted(_validator(schema).iter_errors(data),
+                        key=lambda e: list(e.absolute_path))
+    except (re2.error, Unresolvable) as exc:
+        # a version deployed before the deploy checks refused such forms
+        raise Conflict(f"this form cannot be checked (it names a pattern or reference "
+                       f"the server does not follow): {exc}") from None
     if not errors:
         return
     fields = []

@@ -130,3 +130,22 @@ class ScriptLimitExceeded(OnethingError):
 class TooLarge(OnethingError):
     status = 413
     title = "Payload too large"
+
+
+class Throttled(OnethingError):
+    """Too many failed sign-ins (or unknown tokens) for an account or a client address.
+
+    SCOPE says which limit was reached (account, address); RETRY_AFTER is how many seconds
+    remain until the next attempt is counted again.
+    """
+
+    status = 429
+    title = "Too many requests"
+
+    def __init__(self, message: str, *, scope: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.scope = scope
+        self.retry_after = max(1, retry_after)
+
+    def details(self) -> dict[str, Any]:
+        return {"retry_after": self.retry_after}

@@ -17,6 +17,7 @@ from engine.models.materials import CaseMaterial
 from engine.models.notifications import Notification
 from engine.models.offices import Office, OfficeMember
 from engine.models.ratings import Rating, RatingFollowUp
+from engine.models.sign_in import BrowserSession, SignInAttempt
 from engine.models.supervision import SupervisionOrder
 from engine.models.users import ApiToken, Membership, User
 from engine.models.visits import MobileIntake, Visit
@@ -30,5 +31,5 @@ __all__ = [
     "ApiToken", "AuditEvent", "Base", "Candidate", "Case", "CaseMaterial", "CaseTask", "Counter",
     "Department", "Deployment", "DeploymentFile", "Item", "ItemMaterial", "Job", "Membership",
     "Office", "OfficeMember", "ProcessDefinition", "Subscription", "User", "WorkItem",
-    "Comment", "Watch",
+    "Comment", "Watch", "BrowserSession", "SignInAttempt",
 ]

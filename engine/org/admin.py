@@ -15,13 +15,13 @@ from engine.core.actors import Actor
 from engine.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound
 from engine.models import AuditEvent, Case, Membership, Office, OfficeMember, User
 from engine.models.offices import POSTINGS, ROLES
-from engine.org import roles, users
+from engine.org import roles, sessions, users
 from engine.org.offices.members import OFFICE_PREFIX, postings_of, set_postings
 from engine.org.offices.queries import office_as_dict
 
 # leaders and supervisors may look at the org model, users and the audit trail
 READERS = frozenset({"leader", "supervisor"})
-MIN_PASSWORD = 8
+MIN_PASSWORD = users.MIN_PASSWORD_LENGTH
 
 
 def require_admin(actor: Actor, what: str) -> None:
@@ -75,12 +75,6 @@ def find_user(session: Session, actor: Actor, username: str) -> User:
     return users.get_user(session, username)
 
 
-def _check_password(password: str) -> None:
-    if len(password) < MIN_PASSWORD:
-        raise InvalidInput(f"a password needs at least {MIN_PASSWORD} characters",
-                           [FieldError("password", f"at least {MIN_PASSWORD} characters")])
-
-
 def _check_groups(groups: Iterable[str]) -> list[str]:
     wanted: list[str] = []
     problems = []
@@ -104,7 +98,7 @@ def create_user(session: Session, actor: Actor, username: str, password: str, *,
                 admin: bool = False) -> User:
     """Create a user with a password and groups."""
     require_admin(actor, "create users")
-    _check_password(password)
+    users.check_password_policy(password, username)
     user = users.add_user(session, username, password, groups=_check_groups(groups),
                           admin=admin, display_name=display_name.strip()[:200])
     audit.record(session, actor, "user.created", username=user.username, groups=user.groups,
@@ -120,18 +114,24 @@ def set_active(session: Session, actor: Actor, username: str, active: bool) -> U
         raise Conflict("you cannot deactivate your own account")
     if user.active != active:
         user.active = active
-        audit.record(session, actor, "user.activated" if active else "user.deactivated",
-                     username=user.username)
+        # a deactivated account keeps no browser open: reactivating it revives none
+        if active:
+            audit.record(session, actor, "user.activated", username=user.username)
+        else:
+            ended = sessions.end_all(session, user.id, sessions.DEACTIVATED)
+            audit.record(session, actor, "user.deactivated", username=user.username,
+                         sessions_ended=ended)
     return user
 
 
 def reset_password(session: Session, actor: Actor, username: str, password: str) -> User:
     """Give a user a new password."""
     require_admin(actor, "reset passwords")
-    _check_password(password)
     user = users.get_user(session, username)
-    user.password_hash = users.hash_password(password)
-    audit.record(session, actor, "user.password_reset", username=user.username)
+    # the policy is checked there, and the user's open sessions end with the old password
+    ended = users.set_password(session, user, password)
+    audit.record(session, actor, "user.password_reset", username=user.username,
+                 sessions_ended=ended)
     return user
 
 

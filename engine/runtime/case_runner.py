@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
+    TimerEventDefinition,
+)
 from SpiffWorkflow.exceptions import SpiffWorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Table, bindparam, select, update
@@ -16,9 +21,10 @@ from engine.core.errors import Conflict, NotFound, ScriptLimitExceeded
 from engine.core.ports import UnknownOperator
 from engine.models import Case, WorkItem
 from engine.runtime import case_events, persistence, sync
-from engine.runtime.engine import Engine, spec_of
+from engine.runtime.engine import Engine, Limits, spec_of
 from engine.runtime.long_case import check_depth, task_count
 from engine.runtime.persistence import LiveCase
+from engine.runtime.sandbox.limits import command_deadline
 
 log = logging.getLogger(__name__)
 
@@ -66,31 +72,91 @@ def open_live(rt: Engine, session: Session, case: Case) -> LiveCase:
     return live
 
 
-def run_steps(rt: Engine, case: Case, live: LiveCase, *, refresh_timers: bool = False) -> None:
-    """Run engine steps until the case waits; a failure becomes the case's error."""
-    workflow = live.workflow
-    budget = rt.limits.steps_per_command
-    count = 0
+class _CommandGuard:
+    """Bounds on one command's engine run: steps, wall-clock time and timer firings."""
 
-    def will_complete(_task: Any) -> None:
-        nonlocal count
-        count += 1
-        if count > budget:
+    def __init__(self, limits: Limits, workflow: Any, deadline: float) -> None:
+        self.limits = limits
+        self.workflow = workflow
+        self.deadline = deadline
+        self.steps = 0
+        self.timer_steps = 0
+        # a cycle timer gets a child per firing and stays waiting: count from here
+        self.cycles_before = self._cycle_children()
+
+    def will_complete(self, task: Any) -> None:
+        """Count one engine step (before TASK runs) and stop the command past a bound."""
+        self.steps += 1
+        if self.steps > self.limits.steps_per_command:
             raise ScriptLimitExceeded(
-                f"stopped after {budget} engine steps in one command: "
+                f"stopped after {self.limits.steps_per_command} engine steps in one command: "
                 "the process loops without waiting for anyone")
+        if isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
+            self.timer_steps += 1
+        # a clock read costs far less than the step it guards
+        if time.monotonic() > self.deadline:
+            raise _at(task, ScriptLimitExceeded(
+                f"the command ran for more than {self.limits.seconds_per_command} seconds"))
+        if self.steps & 15 == 0:
+            self.check_timers()
 
+    def check(self) -> None:
+        """Stop the command if it is past its deadline or fired too many timers."""
+        if time.monotonic() > self.deadline:
+            raise ScriptLimitExceeded(
+                f"the command ran for more than {self.limits.seconds_per_command} seconds")
+        self.check_timers()
+
+    def check_timers(self) -> None:
+        """Raise once more timer events fired in this command than the limit allows."""
+        fired, busiest, most = self.timer_steps, None, 0
+        for task_id, (task, children) in self._cycle_children().items():
+            extra = children - self.cycles_before.get(task_id, (task, 0))[1]
+            fired += extra
+            if extra > most:
+                busiest, most = task, extra
+        limit = self.limits.timers_per_command
+        if fired > limit:
+            raise _at(busiest, ScriptLimitExceeded(
+                f"timers fired {fired} times in one command, above the limit of {limit}: "
+                "a timer repeats faster than the case can be worked"))
+
+    def _cycle_children(self) -> dict[Any, tuple[Any, int]]:
+        return {task.id: (task, len(task._children))
+                for task in self.workflow.event_manager.tasks.values()
+                if isinstance(task.task_spec.event_definition, CycleTimerEventDefinition)}
+
+
+def _at(task: Any, error: ScriptLimitExceeded) -> ScriptLimitExceeded:
+    # mark_error names the element of the task an error carries, as for SpiffWorkflow's
+    if task is not None:
+        error.task = task  # type: ignore[attr-defined]
+    return error
+
+
+def run_steps(rt: Engine, case: Case, live: LiveCase, *, refresh_timers: bool = False) -> None:
+    """Run engine steps until the case waits; a failure becomes the case's error.
+
+    The run is one command's: it stops past rt.limits' steps, seconds and timer
+    firings, and every evaluation of model text inside it ends by the same deadline.
+    """
+    workflow = live.workflow
     try:
-        if refresh_timers:
-            workflow.refresh_timers()
-        workflow.do_engine_steps(will_complete_task=will_complete)
-        # do_engine_steps refreshes timers last, so a timer it finds due (or a cycle
-        # it just finished) is only READY; run until nothing more is ready to run
-        for _ in range(100):
-            if not _pending_engine_work(workflow):
-                break
-            workflow.refresh_timers()
-            workflow.do_engine_steps(will_complete_task=will_complete)
+        with command_deadline(rt.limits.seconds_per_command) as clock:
+            guard = _CommandGuard(rt.limits, workflow, clock.deadline)
+            if refresh_timers:
+                workflow.refresh_timers()
+                guard.check()
+            workflow.do_engine_steps(will_complete_task=guard.will_complete)
+            # do_engine_steps refreshes timers last, so a timer it finds due (or a cycle
+            # it just finished) is only READY; run until nothing more is ready to run
+            for _ in range(100):
+                guard.check()
+                if not _pending_engine_work(workflow):
+                    break
+                workflow.refresh_timers()
+                workflow.do_engine_steps(will_complete_task=guard.will_complete)
+            guard.check()
         check_depth(workflow, rt.limits.tasks_per_case)
     except (SpiffWorkflowException, ScriptLimitExceeded) as err:
         mark_error(case, live, err)

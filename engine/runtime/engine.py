@@ -18,6 +18,7 @@ from engine.runtime import spiff_patches
 from engine.runtime.diagrams import CompiledBundle, compile_bundle
 from engine.runtime.long_case import MAX_TASKS
 from engine.runtime.persistence import LiveCase, WorkflowCache
+from engine.runtime.sandbox.timers import TIMER_FLOOR_SECONDS
 from engine.runtime.script_engine import OnethingScriptEngine
 
 log = logging.getLogger(__name__)
@@ -33,6 +34,15 @@ class Limits:
     steps_per_command: int = 10_000
     # tasks in one case's tree (engine/runtime/long_case.py explains the bound)
     tasks_per_case: int = MAX_TASKS
+    # wall-clock seconds one command may run the engine; each evaluation of model text
+    # inside it stops at the earlier of its own limit and this deadline
+    seconds_per_command: float = 10.0
+    # a timer cycle may not repeat, nor a timer a case loops through fire again, sooner
+    # (engine/runtime/sandbox/timers.py; ONETHING_TIMER_FLOOR_SECONDS sets the default)
+    timer_floor_seconds: float = TIMER_FLOOR_SECONDS
+    # timer events one command may fire: a cycle catching up after the worker was down
+    # fires once per interval missed, and each firing starts a branch of the process
+    timers_per_command: int = 100
 
 
 class SpecCache:
@@ -74,8 +84,9 @@ class Engine:
         extensions.load()
         self.specs = SpecCache()
         self.workflows = WorkflowCache(cache_size)
-        self.script_engine = OnethingScriptEngine(services=services)
         self.limits = limits or Limits()
+        self.script_engine = OnethingScriptEngine(
+            services=services, timer_floor=self.limits.timer_floor_seconds)
         # parsed guide.yaml per deployment, for checking answers at case start
         self.guides: dict[int, Any] = {}
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass
 from typing import Any
 
@@ -91,7 +90,7 @@ def _account(session: Session, applicant: Applicant, actor: Actor) -> str | None
         if session.scalar(select(func.count()).select_from(User)
                           .where(User.username == applicant.username.strip())):
             raise Conflict(f"user '{applicant.username}' already exists; pick them instead")
-        password = secrets.token_urlsafe(9)
+        password = users.generate_password()
         users.add_user(session, applicant.username, password, groups=[APPLICANT_GROUP],
                        display_name=applicant.display_name or applicant.name)
         audit.record(session, actor, "user.created", username=applicant.username.strip(),

@@ -132,3 +132,23 @@ def test_audit_search_filters_by_case_actor_action_and_dates(client, admin, make
     assert_problem(client.get("/api/v1/admin/audit?since=yesterday", headers=admin), 422)
     assert_problem(client.get("/api/v1/admin/audit?since=2026-06-05&until=2026-06-01",
                               headers=admin), 422)
+
+
+@pytest.mark.parametrize(("username", "password", "why"), [
+    ("wang", "abc-12345", "at least 10 characters"),
+    ("wang", "abcdefghijkl", "must mix at least two kinds of characters"),
+    ("wang", "1234567890123", "must mix at least two kinds of characters"),
+    ("wangwu-2026", "WANGWU-2026", "must not be the username"),
+], ids=["too short", "only letters", "only digits", "the username"])
+def test_passwords_set_through_the_api_keep_to_the_policy(client, admin, username, password,
+                                                         why):
+    body = assert_problem(client.post("/api/v1/admin/users", headers=admin, json={
+        **NEW_USER, "username": username, "password": password}), 422)
+    assert why in str(body)
+    assert client.post("/api/v1/admin/users", headers=admin,
+                       json={**NEW_USER, "username": username}).status_code == 201
+    body = assert_problem(client.post(f"/api/v1/admin/users/{username}/password",
+                                      headers=admin, json={"password": password}), 422)
+    assert why in str(body)
+    assert client.post(f"/api/v1/admin/users/{username}/password", headers=admin,
+                       json={"password": "Quite-long-2"}).status_code == 200

@@ -48,7 +48,10 @@ def test_admin_creates_a_user_who_then_cannot_log_in_once_deactivated(app, boss)
     short = boss.post("/admin/users/wang/password", data={"csrf_token": token,
                                                           "password": "x"},
                       follow_redirects=True)
-    assert "8" in short.get_data(as_text=True)
+    assert "needs at least 10 characters" in short.get_data(as_text=True)
+    weak = boss.post("/admin/users/wang/password", follow_redirects=True,
+                     data={"csrf_token": token, "password": "abcdefghijkl"})
+    assert "must mix at least two kinds of characters" in weak.get_data(as_text=True)
     boss.post("/admin/users/wang/deactivate", data={"csrf_token": token})
     other = app.test_client()
     refused = other.post("/login", data={"username": "wang", "password": "long-enough",

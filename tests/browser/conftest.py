@@ -67,8 +67,14 @@ def live_server(browser: Browser, tmp_path_factory: pytest.TempPathFactory
 
 @pytest.fixture
 def new_context(browser: Browser, live_server: LiveServer) -> Iterator[ContextFactory]:
-    """Open browser contexts on the live server (English unless told); closed after the test."""
+    """Open browser contexts on the live server (English unless told); closed after the test.
+
+    Whatever the pages' Content-Security-Policy refuses (an inline script or handler, a
+    style or font from elsewhere) chromium reports on the console: any such report fails
+    the test, so every story also checks that its pages work under the policy.
+    """
     opened: list[BrowserContext] = []
+    refused: list[str] = []
 
     def open_context(**options: Any) -> BrowserContext:
         options.setdefault("locale", "en-US")
@@ -76,12 +82,15 @@ def new_context(browser: Browser, live_server: LiveServer) -> Iterator[ContextFa
         options.setdefault("timezone_id", "Asia/Shanghai")
         context = browser.new_context(base_url=live_server.url, **options)
         context.set_default_timeout(10_000)
+        context.on("console", lambda message: refused.append(message.text)
+                   if "Content Security Policy" in message.text else None)
         opened.append(context)
         return context
 
     yield open_context
     for context in opened:
         context.close()
+    assert not refused, f"the Content-Security-Policy refused: {refused}"
 
 
 @pytest.fixture

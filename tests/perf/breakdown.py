@@ -16,14 +16,16 @@ from typing import Any
 from sqlalchemy import Engine, event
 from sqlalchemy.orm import Session
 
-from engine.casework import cases, work_items
+from engine.casework import advancing, cases, completion
 from engine.core import audit
 from engine.runtime import case_events, case_runner, persistence, sync
 
 # (module, function name, phase); inner phases are subtracted from the one around them
 PHASES: tuple[tuple[Any, str, str], ...] = (
     (cases, "run_steps", "engine steps"),
+    (advancing, "run_steps", "engine steps"),
     (cases, "store", "store"),
+    (advancing, "store", "store"),
     (persistence, "save", "task rows"),
     (persistence, "shell_json", "task rows"),
     (sync, "work_items", "work items, waits"),
@@ -32,8 +34,8 @@ PHASES: tuple[tuple[Any, str, str], ...] = (
     (case_runner, "write_case", "case row"),
     (case_events, "publish", "after-step listeners"),
     (audit, "record", "audit"),
-    (work_items, "lock_case_of_item", "lock"),
-    (cases, "lock_case", "lock"),
+    (completion, "lock_case_of_item", "lock"),
+    (advancing, "lock_case", "lock"),
     (Session, "commit", "commit"),
 )
 

@@ -118,3 +118,33 @@ def test_vendor_files_come_from_an_allow_list(client: FlaskClient) -> None:
     style.close()
     assert client.get("/vendor/bpmn-js/package.json").status_code == 404
     assert client.get("/vendor/../pyproject.toml").status_code == 404
+
+
+def test_pages_carry_a_content_security_policy_without_inline_script(
+        client: FlaskClient, person: Callable[..., str]) -> None:
+    person("ann", "applicant")
+    pages = [client.get("/login"), client.get("/nowhere")]
+    sign_in(client, "ann")
+    pages.append(client.get("/portal/cases"))
+    for page in pages:
+        policy = page.headers["Content-Security-Policy"]
+        directives = dict(part.strip().partition(" ")[::2] for part in policy.split(";"))
+        assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
+        assert directives["default-src"] == "'none'" and directives["object-src"] == "'none'"
+        assert directives["frame-ancestors"] == "'none'" and directives["base-uri"] == "'none'"
+        assert "unsafe" not in policy
+    # JSON and static files need no policy of their own
+    assert "Content-Security-Policy" not in client.get("/healthz").headers
+
+
+def test_templates_hold_no_inline_script_or_event_handler() -> None:
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    inline = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>")
+    handler = re.compile(r"<[^>]*\son[a-z]+\s*=", re.S)
+    found = [f"{path.name}: {hit}" for path in sorted(templates.rglob("*.html"))
+             for hit in inline.findall(path.read_text()) + handler.findall(path.read_text())
+             + (["javascript:"] if "javascript:" in path.read_text() else [])]
+    assert not found, found

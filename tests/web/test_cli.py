@@ -72,8 +72,8 @@ def test_deploy_of_an_invalid_bundle_exits_1(runner):
 
 
 def test_user_add_and_token_create(runner, client):
-    added = runner("user", "add", "clerk", "--password", "pw", "--group", "window_clerk",
-                   "--group", "branch_tieying")
+    added = runner("user", "add", "clerk", "--password", "counter-7-pass", "--group",
+                   "window_clerk", "--group", "branch_tieying")
     assert added.exit_code == 0, added.output
     assert added.stdout.strip() == "added user clerk (groups: branch_tieying, window_clerk)"
     again = runner("user", "add", "clerk")
@@ -158,9 +158,11 @@ def test_worker_once_runs_what_is_due(runner):
     assert result.stdout.strip() == "ran 0 jobs"
 
 
-def test_serve_runs_the_app_with_a_worker_thread(runner, monkeypatch):
+def test_serve_runs_the_app_with_a_worker_thread(runner, monkeypatch, tmp_path):
     from web.commands import running
 
+    monkeypatch.delenv("ONETHING_SECRET_KEY", raising=False)
+    monkeypatch.setenv("ONETHING_SECRET_KEY_FILE", str(tmp_path / "secret_key"))
     seen: dict[str, Any] = {}
 
     def fake_run_simple(host: str, port: int, app: Any, **options: Any) -> None:
@@ -177,3 +179,80 @@ def test_serve_runs_the_app_with_a_worker_thread(runner, monkeypatch):
     seen.clear()
     assert runner("serve", "--no-worker").exit_code == 0
     assert seen["workers"] == []
+
+
+@pytest.fixture
+def served(monkeypatch) -> list[Any]:
+    """The apps `serve` would run (the web server itself is not started)."""
+    from web.commands import running
+
+    apps: list[Any] = []
+    monkeypatch.setattr(running, "run_simple", lambda host, port, app, **options:
+                        apps.append(app))
+    monkeypatch.delenv("ONETHING_DEV", raising=False)
+    return apps
+
+
+def test_serve_refuses_the_development_key(runner, monkeypatch, served):
+    from web.app import DEV_SECRET
+
+    monkeypatch.setenv("ONETHING_SECRET_KEY", DEV_SECRET)
+    refused = runner("serve", "--no-worker")
+    assert refused.exit_code == 1 and served == []
+    assert refused.stderr.startswith("error: ONETHING_SECRET_KEY is the published "
+                                     "development key")
+    assert "Traceback" not in refused.output
+    monkeypatch.setenv("ONETHING_DEV", "1")
+    assert runner("serve", "--no-worker").exit_code == 0
+    assert served[0].secret_key == DEV_SECRET
+
+
+def test_serve_makes_a_key_for_this_install_and_keeps_it(runner, monkeypatch, served,
+                                                         tmp_path):
+    from web.app import DEV_SECRET
+
+    monkeypatch.delenv("ONETHING_SECRET_KEY", raising=False)
+    kept = tmp_path / "instance" / "secret_key"
+    monkeypatch.setenv("ONETHING_SECRET_KEY_FILE", str(kept))
+    assert runner("demo", "--bundles", str(tmp_path / "none")).exit_code == 0
+    assert runner("serve", "--no-worker").exit_code == 0
+    assert runner("serve", "--no-worker").exit_code == 0
+    first, second = (app.secret_key for app in served)
+    assert first == second == kept.read_text().strip() != DEV_SECRET
+    assert len(first) >= 32 and kept.stat().st_mode & 0o077 == 0
+    kept.write_text("short\n")
+    broken = runner("serve", "--no-worker")
+    assert broken.exit_code == 1 and "holds no usable key" in broken.stderr
+
+
+@pytest.mark.parametrize(("password", "why"), [
+    ("Short-1", "needs at least 10 characters"),
+    ("onlylowercaseletters", "must mix at least two kinds of characters"),
+    ("Desk_Clerk_7", "must not be the username"),
+], ids=["too short", "one kind", "the username"])
+def test_user_add_keeps_to_the_password_policy(runner, password, why):
+    refused = runner("user", "add", "desk_clerk_7", "--password", password)
+    assert refused.exit_code == 1 and why in refused.stderr, refused.output
+    assert runner("user", "add", "desk_clerk_7", "--password", "window-7-desk").exit_code == 0
+
+
+def test_user_sign_out_ends_every_browser_session(runner, app):
+    from sqlalchemy import select
+
+    from engine.core.db import unit_of_work
+    from engine.models import BrowserSession
+    from engine.org import sessions, users
+    from web.context import onething
+
+    assert runner("user", "add", "desk_clerk_7", "--password", "window-7-desk").exit_code == 0
+    with unit_of_work(onething(app).factory) as session:
+        uid = users.get_user(session, "desk_clerk_7").id
+        for _ in range(2):
+            sessions.open_session(session, uid)
+    done = runner("user", "sign-out", "desk_clerk_7")
+    assert done.exit_code == 0, done.output
+    assert done.stdout.strip() == "signed desk_clerk_7 out everywhere (2 sessions ended)"
+    with unit_of_work(onething(app).factory) as session:
+        assert all(row.ended_at is not None
+                   for row in session.scalars(select(BrowserSession)))
+    assert runner("user", "sign-out", "nobody").stderr.strip() == "error: user 'nobody' not found"

@@ -158,3 +158,13 @@ def test_text_no_database_can_store_is_422_wherever_it_comes(client, admin):
     assert_problem(client.get("/api/v1/cases?bundle=a%00b", headers=admin), 422)
     assert client.post("/login", data={"username": "a\x00", "password": "x"}).status_code \
         == 422
+
+
+def test_numbers_json_cannot_carry_are_422(client, admin):
+    """NaN and 1e999 (an infinity) in a body: 422 naming the field, never echoed back."""
+    for raw, path in (('{"process": "x", "data": {"n": NaN}}', "data/n"),
+                      ('{"process": "x", "data": {"n": 1e999}}', "data/n"),
+                      ('{"process": "x", "data": {"n": [-Infinity]}}', "data/n/0")):
+        body = assert_problem(client.post("/api/v1/cases", headers=admin, data=raw,
+                                          content_type="application/json"), 422)
+        assert [f["path"] for f in body["fields"]] == [path]

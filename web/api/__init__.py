@@ -25,7 +25,7 @@ def register(app: Flask) -> None:
     )
     from web.api.design import deployments, guides, studio
     from web.api.jobs import external, messages
-    from web.api.org import admin, catalog
+    from web.api.org import admin, catalog, sessions
     from web.api.service import appointments, notifications, ratings, visits
     from web.api.timelimits import clocks, dashboard, figures, supervision
 
@@ -34,7 +34,7 @@ def register(app: Flask) -> None:
     for resource in (deployments.bp, cases.bp, tasks.bp, messages.bp, external.bp,
                      catalog.bp, materials.bp, agency.bp, cooperation.bp, guides.bp,
                      inbox.bp, comments.bp,
-                     studio.bp, admin.bp, dashboard.bp,
+                     studio.bp, admin.bp, sessions.bp, dashboard.bp,
                      notifications.bp, appointments.bp, visits.bp,
                      case_diagram.bp, drafts.bp,
                      clocks.bp, supervision.bp, ratings.bp, figures.bp):

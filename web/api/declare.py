@@ -13,12 +13,15 @@ to the document.
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Callable, Iterable, Mapping
-from functools import wraps
-from typing import Any, TypeVar
+from functools import cache, wraps
+from typing import Annotated, Any, TypeVar, cast, get_type_hints
 
 from flask import Flask, request
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from flask import Response as FlaskResponse
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic_core import PydanticCustomError
 from spectree import Response, SecurityScheme, SpecTree
 from spectree.models import SecuritySchemeData
 from spectree.plugins.flask_plugin import FlaskPlugin
@@ -54,6 +57,10 @@ PATH_WORDS = {
     "code": "code", "material_id": "material id", "authorization_id": "authorisation id",
     "draft_id": "draft id", "request_id": "cooperation request id",
     "comment_id": "comment id", "username": "user name", "token_id": "token id",
+    "order_id": "supervision order id", "table": "figure table", "visit_id": "visit id",
+    "appointment_id": "appointment id", "slot_id": "appointment slot id",
+    "notification_id": "notification id", "follow_up_id": "follow-up id",
+    "step": "follow-up step", "verb": "what to do", "ref": "cooperation request id",
 }
 
 
@@ -62,14 +69,32 @@ class Body(BaseModel):
     types, so values must have theirs ("1" is no integer); a date or time field, which JSON
     carries as text, says ``Field(strict=False)``."""
 
-    model_config = ConfigDict(extra="forbid", strict=True)
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
 
 
 class Query(BaseModel):
     """A query string: the parameters the model names (others are ignored, as browsers and
     proxies add their own)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", allow_inf_nan=False)
+
+
+class Exact(Query):
+    """A query string whose unknown parameters are refused, where a misspelt filter
+    (?yaer=2026) must be an error rather than no filter at all."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+
+
+def _month(value: str) -> str:
+    if not MONTH.match(value):
+        raise PydanticCustomError("month", "must be a month (YYYY-MM)")
+    return value
+
+
+MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
+# the pattern documents the check; the validator says it in the API's own words
+Month = Annotated[str, AfterValidator(_month), Field(json_schema_extra={"pattern": MONTH.pattern})]
 
 
 class Paged(Query):
@@ -219,6 +244,31 @@ def json_object(*, optional: bool = False) -> dict[str, Any]:
 
 
 B = TypeVar("B", bound=BaseModel)
+_FORM = ConfigDict(strict=False, extra="ignore", str_strip_whitespace=True,
+                   allow_inf_nan=False)
+
+
+@cache
+def _lax(model: type[BaseModel]) -> type[BaseModel]:
+    """MODEL with the same fields, read as a form reads (the API's model stays strict)."""
+    return cast(type[BaseModel], type(model.__name__, (model,), {
+        "model_config": _FORM, "__module__": model.__module__, "__doc__": model.__doc__}))
+
+
+def filled(values: Mapping[str, Any]) -> dict[str, Any]:
+    """VALUES without blank text (or none at all), so a field left empty is left out."""
+    return {k: v for k, v in values.items()
+            if v is not None and not (isinstance(v, str) and not v.strip())}
+
+
+def read_form(model: type[B], values: Mapping[str, Any]) -> B:
+    """A page's form (or what a page gathered from it) read through the API's MODEL.
+
+    A form carries only text and fields of its own (the CSRF token, the page's filters), so
+    it is read laxly: "5" is an integer, "on" is true, other fields are ignored, text is
+    trimmed and a blank field counts as left out (the model's default, or "is required").
+    """
+    return cast(B, read(_lax(model), filled(values), "form"))
 
 
 def read(model: type[B], source: Mapping[str, Any], where: str = "request body") -> B:
@@ -236,6 +286,10 @@ class _DocumentedReplies(FlaskPlugin):  # type: ignore[misc]
 
     def validate_response(self, resp: Any, resp_model: Any, skip_validation: bool,
                           force_resp_serialize: bool) -> Any:
+        if isinstance(resp, FlaskResponse):
+            # a file or a stream goes out as the view built it: reading it here would spend
+            # a passthrough body
+            return resp, None
         return super().validate_response(resp, resp_model, True, force_resp_serialize)
 
 
@@ -277,14 +331,25 @@ def operation(op_id: str, *, tag: str, body: type[BaseModel] | None = None,
         codes.add("422")
         _QUERY_MODELS.add(query.__name__)
     if not public:
-        codes |= {"401", "503"}
+        codes |= {"401", "429", "503"}
 
     def decorate(view: F) -> F:
         responses = {f"HTTP_{status}": model for status, model in replies.items()}
         responses |= {f"HTTP_{code}": Problem for code in sorted(codes)}
+
+        @wraps(view)
+        def with_defaults(*args: Any, **kwargs: Any) -> Any:
+            # an optional body left empty (whatever its content type) is the model's defaults
+            if body is not None and kwargs.get("json", ...) is None:
+                kwargs["json"] = body.model_validate({})
+            return view(*args, **kwargs)
+
+        # spectree reads the view's annotations to pass `json` and `query`: resolve them in
+        # the view's own module, not in this one
+        with_defaults.__annotations__ = get_type_hints(view, include_extras=True)
         checked = spec.validate(json=body, query=query, resp=Response(**responses),
                                 tags=[tag], operation_id=op_id,
-                                security={} if public else None)(view)
+                                security={} if public else None)(with_defaults)
 
         @wraps(checked)
         def run(*args: Any, **kwargs: Any) -> Any:
@@ -292,7 +357,8 @@ def operation(op_id: str, *, tag: str, body: type[BaseModel] | None = None,
                 json_object(optional=optional_body)
             return checked(*args, **kwargs)
 
-        _EXTRA[op_id] = {"optional_body": optional_body, "upload": upload or {},
+        _EXTRA[op_id] = {"validates": "422" in codes, "optional_body": optional_body,
+                         "upload": upload or {},
                          "media": dict(media or {}), "public": public,
                          "json_ok": [s for s, m in replies.items() if m is not None],
                          "descriptions": dict(descriptions or {})}
@@ -338,6 +404,8 @@ def _house(op: dict[str, Any]) -> None:
     for status, text in extra.get("descriptions", {}).items():
         if str(status) in responses and "$ref" not in responses[str(status)]:
             responses[str(status)]["description"] = text
+    if not extra.get("validates", True):
+        responses.pop("422", None)
     responses["default"] = {"$ref": "#/components/responses/Unexpected"}
     for status, content in extra.get("media", {}).items():
         target = responses.setdefault(str(status), {"description": "The content"})

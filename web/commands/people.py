@@ -16,7 +16,10 @@ def user() -> None:
 
 @user.command("add")
 @click.argument("username")
-@click.option("--password", help="Password for browser login (omit for a token-only account).")
+@click.option("--password",
+              help="Password for browser login: at least 10 characters of two kinds or more "
+                   "(lower-case, capitals, digits, others), not the username. Omit it for a "
+                   "token-only account.")
 @click.option("--group", "groups", multiple=True, metavar="G",
               help="Group or role the user belongs to (repeatable).")
 @click.option("--admin", is_flag=True, help="Make the user an administrator.")
@@ -34,6 +37,16 @@ def add_user(state: CliState, username: str, password: str | None, groups: tuple
         if account.is_admin:
             summary += " [admin]"
     click.echo(summary)
+
+
+@user.command("sign-out")
+@click.argument("username")
+@pass_state
+def sign_out(state: CliState, username: str) -> None:
+    """End every browser session of USERNAME at once (they must sign in again)."""
+    with unit_of_work(state.factory(migrate=True)) as session:
+        ended = users.sign_out_everywhere(session, state.actor, username)
+    click.echo(f"signed {username} out everywhere ({ended} sessions ended)")
 
 
 @click.group()

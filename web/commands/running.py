@@ -13,7 +13,7 @@ from engine.core import migrate
 from engine.core.clock import now
 from engine.jobs.worker import Worker, run_until_idle
 from engine.workdays import coverage_warning
-from web.app import create_app
+from web.app import UnsafeSecretKey, create_app
 from web.commands.state import CliState, pass_state
 from web.context import onething
 from web.schema import ensure_schema
@@ -52,10 +52,17 @@ def serve(state: CliState, host: str, port: int, no_worker: bool) -> None:
     """Run the web application.
 
     A job worker thread runs in the same process unless --no-worker is given or
-    ONETHING_EMBEDDED_WORKER is false. The schema is migrated first if needed.
+    ONETHING_EMBEDDED_WORKER is false. The schema is migrated first if needed. Sessions
+    are signed with ONETHING_SECRET_KEY, else with a key made on first start and kept in
+    instance/secret_key (ONETHING_SECRET_KEY_FILE); the development key is refused unless
+    ONETHING_DEV=1.
     """
     state.long_running()
-    app = create_app({"DATABASE_URL": state.database_url})
+    try:
+        app = create_app({"DATABASE_URL": state.database_url})
+    except UnsafeSecretKey as err:
+        click.echo(f"error: {err}", err=True)
+        click.get_current_context().exit(1)
     shared = onething(app)
     ensure_schema(shared.db)
     warn_calendar_coverage()

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
+from flask_babel import format_time
 from werkzeug.wrappers import Response
 
+from engine.core import clock
+from engine.core.errors import Throttled
 from engine.models import User
-from engine.org.users import check_password
+from engine.org import throttle, users
+from web.auth import client_address, sign_in_limits
 from web.context import transaction
 from web.ui import guard
 from web.ui.i18n import LANG_COOKIE, LOCALES, _, normalise
@@ -15,6 +20,7 @@ from web.ui.i18n import LANG_COOKIE, LOCALES, _, normalise
 bp = Blueprint("auth", __name__)
 
 ONE_YEAR = 365 * 24 * 3600
+Page = tuple[str, int] | tuple[str, int, dict[str, str]]
 
 
 def safe_next(target: str | None, default: str = "/") -> str:
@@ -30,23 +36,61 @@ def home_for_actor() -> str:
     return sections[0][1] if sections else "/portal/"
 
 
+def _form(target: str | None, username: str, error: str, status: int,
+          headers: dict[str, str] | None = None) -> Page:
+    page = render_template("auth/login.html", next=target or "", username=username,
+                           error=error)
+    return (page, status, headers) if headers else (page, status)
+
+
+def _locked(err: Throttled, target: str | None, username: str) -> Page:
+    """The sign-in form saying until when the account or the address is locked (429)."""
+    until = format_time(clock.now() + timedelta(seconds=err.retry_after), "short")
+    if err.scope == throttle.ACCOUNT:
+        message = _("Too many failed sign-ins for this account: it is locked for a while. "
+                    "Try again after %(time)s.", time=until)
+    else:
+        message = _("Too many failed sign-ins from your network address. "
+                    "Try again after %(time)s.", time=until)
+    return _form(target, username, message, 429, {"Retry-After": str(err.retry_after)})
+
+
 @bp.route("/login", methods=["GET", "POST"])
-def login() -> Response | tuple[str, int] | str:
-    """The sign-in form; a right username and password start a session."""
+def login() -> Response | Page | str:
+    """The sign-in form; a right username and password start a session.
+
+    Failures are counted per account and per client address (engine.org.throttle): past
+    the limit the form answers 429 and says until when, without checking the password.
+    """
     target = request.values.get("next")
-    if request.method == "GET":
+    if request.method != "POST":  # GET, and the HEAD Flask answers with it
         return render_template("auth/login.html", next=target or "", username="", error=None)
     username = request.form.get("username", "").strip()
     password = request.form.get("password", "")
-    with transaction() as db:
-        user = db.scalar(select(User).where(User.username == username)) if username else None
-        ok = (user is not None and user.active
-              and check_password(user.password_hash, password))
-        if ok and user is not None:
-            guard.sign_in(user)
-    if not ok:
-        return render_template("auth/login.html", next=target or "", username=username,
-                               error=_("Wrong username or password.")), 401
+    wrong = _("Wrong username or password.")
+    if not username:
+        return _form(target, username, wrong, 401)
+    limits, user = sign_in_limits(), None
+    try:
+        # noted and committed first, then counted again: see engine.org.throttle
+        with transaction() as db:
+            attempt = throttle.begin_sign_in(db, limits, username, client_address())
+        with transaction() as db:
+            refusal = throttle.admitted(db, limits, attempt)
+    except Throttled as err:
+        refusal = err
+    if refusal is None:
+        with transaction() as db:
+            user = users.verify_sign_in(db, username, password)
+            if user is None:
+                refusal = throttle.failed(db, limits, attempt)
+            else:
+                throttle.succeeded(db, attempt)
+                guard.sign_in(db, user)
+    if refusal is not None:
+        return _locked(refusal, target, username)
+    if user is None:
+        return _form(target, username, wrong, 401)
     return redirect(safe_next(target, home_for_actor()))
 
 

@@ -1,33 +1,38 @@
 """Who is signed in to the pages, and the decorators that keep pages to the right people.
 
-The browser session holds the user's id and a stamp of the password hash it signed in
-with; each request reloads the user (groups and the active flag may change meanwhile) and
-a changed password or a disabled account ends the session. The same actor is offered to
-the JSON API (web.auth.LOADERS), so page scripts can call /api/v1 with the cookie and the
-CSRF header.
+The signed session cookie holds the random id of a server-side session (engine.org.sessions);
+each request checks that session is still open and reloads its user (groups and the active
+flag may change meanwhile). Signing out, a new password and an administrator's "sign out
+everywhere" end sessions on the server, so a copy of an old cookie opens nothing. The same
+actor is offered to the JSON API (web.auth.LOADERS), so page scripts can call /api/v1 with
+the cookie and the CSRF header.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, ParamSpec, TypeVar
 
-from flask import g, redirect, request, session, url_for
+from flask import current_app, g, redirect, request, session, url_for
+from sqlalchemy.orm import Session
 
 from engine.core.actors import Actor
+from engine.core.db import unit_of_work
 from engine.core.errors import Forbidden
 from engine.models import User
+from engine.org import sessions
 from engine.org.users import actor_of
-from web.context import transaction
+from web.context import onething, transaction
 from web.ui import csrf
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
-USER_KEY = "uid"
-STAMP_KEY = "ustamp"
+SESSION_KEY = "sid"
+# a session ends this long after it began, however busy (the idle limit is the cookie's)
+MAX_SESSION_HOURS = 24
 # groups that see the applicant portal; agents apply for their principals there
 APPLICANT_GROUPS = frozenset({"applicant", "agent"})
 CLERK_GROUPS = frozenset({"window_clerk", "reviewer", "agent", "supervisor"})
@@ -36,22 +41,28 @@ ADMIN_GROUPS = frozenset({"admin", "leader", "supervisor"})
 OVERSIGHT_GROUPS = frozenset({"leader", "supervisor"})
 
 
-def password_stamp(user: User) -> str:
-    """A short digest of the user's password hash: a new password ends older sessions."""
-    return hashlib.sha256((user.password_hash or "").encode()).hexdigest()[:16]
+def limits() -> tuple[timedelta, timedelta]:
+    """How long a session may stay unused, and how long it may last at all."""
+    idle = current_app.permanent_session_lifetime
+    hours = int(current_app.config.get("SESSION_MAX_HOURS", MAX_SESSION_HOURS))
+    return idle, timedelta(hours=hours)
 
 
-def sign_in(user: User) -> None:
+def sign_in(db: Session, user: User) -> None:
     """Start a fresh session for USER (a new CSRF token, nothing kept from before)."""
+    secret = sessions.open_session(db, user.id)
     session.clear()
-    session[USER_KEY] = user.id
-    session[STAMP_KEY] = password_stamp(user)
+    session[SESSION_KEY] = secret
     session.permanent = True
     csrf.token()
 
 
 def sign_out() -> None:
-    """End the session."""
+    """End this browser's session on the server and forget the cookie."""
+    secret = session.get(SESSION_KEY)
+    if isinstance(secret, str):
+        with unit_of_work(onething().factory) as db:
+            sessions.end_session(db, secret, sessions.SIGNED_OUT)
     session.clear()
 
 
@@ -62,19 +73,26 @@ def load() -> None:
     g.ui_loaded = True
     g.ui_user = None
     g.ui_actor = None
-    uid = session.get(USER_KEY)
-    if not isinstance(uid, int):
+    secret = session.get(SESSION_KEY)
+    if not isinstance(secret, str):
         return
+    idle, lifetime = limits()
     with transaction() as db:
-        user = db.get(User, uid)
-        if user is None or not user.active or session.get(STAMP_KEY) != password_stamp(user):
+        row = sessions.find_open(db, secret, idle=idle, lifetime=lifetime)
+        user = db.get(User, row.user_id) if row is not None else None
+        if row is None or user is None or not user.active:
             session.clear()
             return
+        stale = sessions.is_stale(row)
         g.ui_user = {"id": user.id, "username": user.username,
                      "display_name": user.display_name or user.username,
                      "locale": user.locale}
         g.ui_actor = actor_of(user)
         g.user_locale = user.locale
+    if stale:
+        # written apart from the request's own unit, which is read-only for a page view
+        with unit_of_work(onething().factory) as db:
+            sessions.touch(db, secret)
 
 
 def current_actor() -> Actor | None:

@@ -16,10 +16,13 @@ from engine.runtime.diagrams.safe_xml import local_name, owner_element
 from engine.runtime.sandbox.builtins import BUILTINS
 from engine.runtime.sandbox.checker import check as sandbox_check
 from engine.runtime.sandbox.limits import Limits
+from engine.runtime.sandbox.timers import literal_problem
 
 NS = {"bpmn": BPMN_NS, "spiffworkflow": SPIFF_NS}
 PYTHON_LANGUAGES = frozenset({"", "python", "text/x-python", "python3", "text/python"})
 _MAX_SCHEMA_ERRORS = 20
+# which literal timer values are held to the floor (engine/runtime/sandbox/timers.py)
+_TIMER_KINDS = {"timeCycle": "cycle", "timeDuration": "duration"}
 _NAMESPACE = re.compile(r"\{http://www\.omg\.org/spec/(BPMN|DMN)/[^}]*\}")
 _DMN_PLACEHOLDER = re.compile(r"""(\?)(?=(?:[^'"]|['"][^'"]*['"])*$)""")
 # Expressions: (xpath from the root, parse mode). Scripts use 'exec', everything else 'eval'.
@@ -118,6 +121,8 @@ def lint_bpmn(root: Any, findings: Findings) -> None:
             if what == "condition" and not _python_language(element, findings, what):
                 continue
             _report(findings, element, what, text, mode)
+            if what == "timer":
+                _lint_timer(element, text, findings)
     for task in root.xpath(".//bpmn:scriptTask", namespaces=NS):
         _lint_script_task(task, findings)
     for param in root.xpath(".//spiffworkflow:serviceTaskOperator//spiffworkflow:parameter",
@@ -125,6 +130,14 @@ def lint_bpmn(root: Any, findings: Findings) -> None:
         value = param.get("value")
         if value is not None:
             _report(findings, param, f"service parameter {param.get('id')!r}", value, "eval")
+
+
+def _lint_timer(element: Any, text: str, findings: Findings) -> None:
+    # a cycle repeating faster than the floor would keep the engine busy for ever
+    kind = _TIMER_KINDS.get(local_name(element))
+    problem = literal_problem(text, kind) if kind is not None else None
+    if problem is not None:
+        findings.problem(element, problem)
 
 
 def _python_language(element: Any, findings: Findings, what: str) -> bool:

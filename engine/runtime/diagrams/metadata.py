@@ -10,6 +10,7 @@ from jsonschema.exceptions import SchemaError
 from jsonschema.validators import validator_for
 
 from engine.runtime.diagrams.camunda import cattr, cext
+from engine.runtime.diagrams.form_safety import problems as form_problems
 from engine.runtime.diagrams.lint import Findings
 from engine.runtime.diagrams.safe_xml import local_name
 
@@ -134,6 +135,8 @@ def check_forms(metas: Mapping[str, ElementMeta], files_of: Mapping[str, str],
                 except SchemaError as exc:
                     findings[filename].problem(
                         element, f"form {found!r} is not a valid JSON Schema: {exc.message}")
+                for why in form_problems(forms[found]):
+                    findings[filename].problem(element, f"form {found!r}: {why}")
 
 
 def form_schema_from_camunda(element: Any, findings: Findings) -> dict[str, Any] | None:

@@ -55,7 +55,7 @@ class SandboxEnvironment(BasePythonScriptEngineEnvironment):  # type: ignore[mis
         with self._bounded() as budget:
             ScriptInterpreter(work, external_context, self.functions, budget,
                               pure=False).run(tree)
-        stored = to_task_data(work, self.functions, self.limits)
+            stored = to_task_data(work, self.functions, self.limits, budget)
         context.clear()
         context.update(stored)
         return True

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from engine.core.errors import ScriptRefused
-from engine.runtime.sandbox import operators, values
+from engine.runtime.sandbox import hashing, operators, values
 from engine.runtime.sandbox.limits import Budget
 
 LINE_ATTR = "lineno"
@@ -136,7 +136,7 @@ class Interpreter:
         return tuple(self._elements(node.elts))
 
     def _Set(self, node: ast.Set) -> set[Any]:
-        return set(self._elements(node.elts))
+        return hashing.build_set(self._elements(node.elts), self.budget)
 
     def _Dict(self, node: ast.Dict) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
@@ -145,15 +145,18 @@ class Interpreter:
                 merged = self.expr(value)
                 if not isinstance(merged, dict):
                     raise TypeError(f"'{type(merged).__name__}' object is not a mapping")
-                result.update(merged)
+                hashing.update_dict(result, self.budget, merged)
             else:
-                result[self.expr(key)] = self.expr(value)
+                hashing.store(result, self.expr(key), self.expr(value), self.budget)
         self.budget.allocate(result)
         return result
 
     def _Subscript(self, node: ast.Subscript) -> Any:
         container = self.expr(node.value)
-        result = container[self.expr(node.slice)]
+        key = self.expr(node.slice)
+        if type(key) is tuple and isinstance(container, dict):
+            hashing.lookup(key, self.budget)
+        result = container[key]
         if isinstance(node.slice, ast.Slice):
             self.budget.allocate(result)
         return result
@@ -172,6 +175,8 @@ class Interpreter:
 
     def _JoinedStr(self, node: ast.JoinedStr) -> str:
         parts = [self.expr(part) for part in node.values]
+        # each field is bounded alone; together they could still be far too long
+        self.budget.check_size(sum(len(part) for part in parts))
         result = "".join(parts)
         self.budget.allocate(result)
         return result
@@ -247,7 +252,14 @@ class Interpreter:
 
     def _SetComp(self, node: ast.SetComp) -> set[Any]:
         result: set[Any] = set()
-        self._comprehension(node.generators, lambda: result.add(self.expr(node.elt)))
+
+        def emit() -> None:
+            item = self.expr(node.elt)
+            if type(item) is not str:
+                hashing.admit(item, self.budget)
+            result.add(item)
+
+        self._comprehension(node.generators, emit)
         self.budget.allocate(result)
         return result
 
@@ -256,7 +268,7 @@ class Interpreter:
 
         def emit() -> None:
             key = self.expr(node.key)
-            result[key] = self.expr(node.value)
+            hashing.store(result, key, self.expr(node.value), self.budget)
 
         self._comprehension(node.generators, emit)
         self.budget.allocate(result)

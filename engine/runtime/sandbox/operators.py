@@ -11,7 +11,9 @@ from decimal import Decimal
 from typing import Any
 
 from engine.core.errors import ScriptRefused
-from engine.runtime.sandbox.limits import CONTAINERS, Budget, measure
+from engine.runtime.sandbox.costs import FLAT, compare_units, member_units
+from engine.runtime.sandbox.hashing import set_operand, update_dict
+from engine.runtime.sandbox.limits import ITEMS_VIEW, KEYS_VIEW, SIZED, Budget, measure
 
 BINARY: dict[type[ast.operator], Callable[[Any, Any], Any]] = {
     ast.Add: operator.add, ast.Sub: operator.sub, ast.Mult: operator.mul,
@@ -42,12 +44,31 @@ COMPARE: dict[type[ast.cmpop], Callable[[Any, Any], Any]] = {
 
 _SEQUENCES = (str, list, tuple)
 _NUMBER = re.compile(r"\d+")
-_PERCENT = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
+_PERCENT = re.compile(r"%(?:\(([^)]*)\))?[-#0 +]*(\*|\d*)(?:\.(\*|\d*))?")
+_FIELD_HEAD = re.compile(r"[^.\[]*")
+_SET_OPERATORS = (ast.BitOr, ast.BitAnd, ast.Sub, ast.BitXor)
+# dict views that combine with any iterable into a new set (values views do not)
+_SET_VIEWS = (KEYS_VIEW, ITEMS_VIEW)
+_IDENTITY = (ast.Is, ast.IsNot)
+# membership in a list or tuple this short, of a flat value or short string, is cheap
+_SHORT_SCAN = 16
+_SHORT_TEXT = 1024
 
 
 def binary(op: type[ast.operator], left: Any, right: Any, budget: Budget,
            inplace: bool = False) -> Any:
     """Apply a binary operator after checking that its result stays within bounds."""
+    if op in _SET_OPERATORS:
+        if isinstance(left, _SET_VIEWS) or isinstance(right, _SET_VIEWS):
+            # Python would build a set from the other operand: build both here instead
+            left, right = set_operand(left, budget), set_operand(right, budget)
+        elif isinstance(left, (set, frozenset, dict)) and isinstance(right, (set, frozenset, dict)):
+            budget.charge(len(left) + len(right))
+        elif inplace and op is ast.BitOr and type(left) is dict:
+            # d |= pairs takes any iterable of pairs, as dict.update does
+            update_dict(left, budget, right)
+            budget.check_size(len(left))
+            return left
     _precheck(op, left, right, budget)
     result = (INPLACE if inplace else BINARY)[op](left, right)
     budget.check_int(result)
@@ -78,8 +99,7 @@ def _precheck(op: type[ast.operator], left: Any, right: Any, budget: Budget) -> 
     elif op in (ast.Add, ast.BitOr) and hasattr(left, "__len__") and hasattr(right, "__len__"):
         budget.check_size(len(left) + len(right))
     elif op is ast.Mod and isinstance(left, str):
-        check_percent_format(left, budget)
-        budget.check_size(len(left) + measure(right, budget.limits.size, render=True))
+        check_percent_format(left, budget, right)
 
 
 def _check_repeat(seq: str | list[Any] | tuple[Any, ...], count: int, budget: Budget) -> None:
@@ -92,45 +112,87 @@ def _check_repeat(seq: str | list[Any] | tuple[Any, ...], count: int, budget: Bu
 
 def compare(op: type[ast.cmpop], left: Any, right: Any, budget: Budget) -> Any:
     """Apply a comparison; bound container comparisons, which run in C past the step clock."""
-    cap = budget.limits.size
-    if isinstance(left, CONTAINERS) and isinstance(right, CONTAINERS) and left is not right:
-        if op in (ast.In, ast.NotIn):
-            budget.check_size(measure(right, cap))
-        elif op not in (ast.Is, ast.IsNot):
-            budget.check_size(measure(left, cap) + measure(right, cap))
+    if op is ast.In or op is ast.NotIn:
+        if not _cheap_membership(left, right):
+            budget.check_work(member_units(left, right, budget.limits.work), "this 'in' test")
+    elif isinstance(left, SIZED) and isinstance(right, SIZED) and left is not right \
+            and op not in _IDENTITY:
+        budget.check_work(compare_units(left, right, budget.limits.work),
+                          "comparing these containers")
     return COMPARE[op](left, right)
 
 
-def check_format_spec(spec: str, budget: Budget) -> None:
-    """Refuse a format spec whose width or precision would build a huge string."""
+def _cheap_membership(needle: Any, haystack: Any) -> bool:
+    kind = type(needle)
+    if kind is tuple:
+        return False  # a tuple is hashed (or compared) item by item
+    within = type(haystack)
+    if within is dict or within is set or within is frozenset:
+        return True  # one hash of a flat value or a string, whose hash is kept
+    return (within is list or within is tuple or within is str) \
+        and len(haystack) <= _SHORT_SCAN \
+        and (kind in FLAT or kind is str and len(needle) <= _SHORT_TEXT)
+
+
+def check_format_spec(spec: str, budget: Budget) -> int:
+    """Refuse a format spec whose width or precision would build a huge string; return it."""
+    widest = 0
     for number in _NUMBER.findall(spec):
-        budget.check_size(int(number) if len(number) < 12 else budget.limits.size + 1)
+        width = int(number) if len(number) < 12 else budget.limits.size + 1
+        budget.check_size(width)
+        widest = max(widest, width)
+    return widest
 
 
-def check_percent_format(template: str, budget: Budget) -> None:
-    """Refuse %-formatting with `*` widths or widths beyond the size limit."""
+def check_percent_format(template: str, budget: Budget, values: Any = None) -> None:
+    """Refuse %-formatting with `*` widths or a result beyond the size limit."""
+    cap = budget.limits.size
+    total = len(template)
+    named: dict[str, int] = {}
     for match in _PERCENT.finditer(template):
-        for part in match.groups():
+        name, width, precision = match.groups()
+        for part in (width, precision):
             if part == "*":
                 raise ScriptRefused("'*' widths in %-formatting are not allowed")
             if part:
-                check_format_spec(part, budget)
+                total += check_format_spec(part, budget)
+        if name is not None and isinstance(values, dict):
+            # every %(name)s prints its value again, however often the name recurs
+            if name not in named:
+                named[name] = measure(values.get(name), cap, render=True)
+            total += named[name]
+            budget.check_size(total)
+    if not isinstance(values, dict) and values is not None:
+        total += measure(values, cap, render=True)
+    budget.check_size(total)
 
 
 def check_str_format(template: str, args: tuple[Any, ...], kwargs: dict[str, Any],
                      budget: Budget) -> None:
     """Refuse str.format templates that read attributes or nest fields; bound the result."""
-    total = len(template)
-    for _literal, field, spec, _conversion in string.Formatter().parse(template):
+    cap = budget.limits.size
+    total = 0
+    auto = 0
+    sizes: dict[str, int] = {}
+    for literal, field, spec, _conversion in string.Formatter().parse(template):
+        total += len(literal)
         if field is None:
             continue
         if "." in field:
             raise ScriptRefused(f"attribute access in format field '{{{field}}}' is not allowed")
         if spec and "{" in spec:
             raise ScriptRefused("nested format fields are not allowed")
-        check_format_spec(spec or "", budget)
-    for value in (*args, *kwargs.values()):
-        total += measure(value, budget.limits.size, render=True)
+        total += check_format_spec(spec or "", budget)
+        head = _FIELD_HEAD.match(field).group()  # type: ignore[union-attr]
+        if head == "":
+            head, auto = str(auto), auto + 1
+        if head not in sizes:
+            # each field prints its argument (or a part of it) again, however often named
+            index = int(head) if head.isascii() and head.isdigit() and len(head) < 10 else -1
+            value = args[index] if 0 <= index < len(args) else kwargs.get(head)
+            sizes[head] = measure(value, cap, render=True)
+        total += sizes[head]
+        budget.check_size(total)
     budget.check_size(total)
 
 

@@ -6,7 +6,7 @@ import ast
 import enum
 from typing import Any
 
-from engine.runtime.sandbox import operators
+from engine.runtime.sandbox import hashing, operators
 from engine.runtime.sandbox.interpreter import Interpreter
 
 
@@ -70,6 +70,8 @@ class ScriptInterpreter(Interpreter):
         elif isinstance(target, ast.Subscript):
             container = self.expr(target.value)
             key = self.expr(target.slice)
+            if type(key) is tuple and isinstance(container, dict):
+                hashing.lookup(key, self.budget)
             current = container[key]
             value = self.expr(node.value)
             self._store_item(container, key, self._combine(node, current, value))
@@ -106,6 +108,8 @@ class ScriptInterpreter(Interpreter):
                 container = self.expr(target.value)
                 key = self.expr(target.slice)
                 self._check_mutable(container, "deletion")
+                if isinstance(container, dict):
+                    hashing.lookup(key, self.budget)
                 del container[key]
 
     def bind(self, target: ast.expr, value: Any) -> None:
@@ -120,6 +124,9 @@ class ScriptInterpreter(Interpreter):
 
     def _store_item(self, container: Any, key: Any, value: Any) -> None:
         self._check_mutable(container, "assignment")
+        if isinstance(container, dict):
+            hashing.store(container, key, value, self.budget)
+            return
         if isinstance(key, slice):
             self.budget.check_size(len(container) + len(value))
         container[key] = value

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sized
+from collections.abc import Callable, Mapping
 from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 from typing import Any
 
 from engine.core.errors import ScriptLimitExceeded
+from engine.runtime.sandbox import guards
 from engine.runtime.sandbox.limits import Budget, Limits, measure
-from engine.runtime.sandbox.operators import check_format_spec, check_str_format
 
 _DATE_METHODS = frozenset({
     "weekday", "isoweekday", "isoformat", "strftime", "replace", "toordinal", "isocalendar",
@@ -102,15 +102,8 @@ def method(value: object, name: str) -> Callable[..., Any] | None:
 
 def call_method(value: object, name: str, func: Callable[..., Any], args: list[Any],
                 kwargs: dict[str, Any], budget: Budget) -> Any:
-    """Call an allowed method after bounding what it could build."""
-    if isinstance(value, str):
-        _guard_str(value, name, args, kwargs, budget)
-    elif name in ("extend", "update") and isinstance(value, Sized) and args and isinstance(
-            args[0], Sized):
-        budget.check_size(len(value) + len(args[0]))
-    elif name == "strftime" and args and isinstance(args[0], str):
-        budget.check_size(len(args[0]) * 16)
-    result = func(*args, **kwargs)
+    """Call an allowed method after bounding what it could build and the work it does."""
+    result = guards.call(value, name, func, args, kwargs, budget)
     if name not in _NOT_ALLOCATING:
         budget.allocate(result)
     if isinstance(result, Decimal):
@@ -118,50 +111,40 @@ def call_method(value: object, name: str, func: Callable[..., Any], args: list[A
     return result
 
 
-def _guard_str(value: str, name: str, args: list[Any], kwargs: dict[str, Any],
-               budget: Budget) -> None:
-    if name in ("center", "ljust", "rjust", "zfill") and args and isinstance(args[0], int):
-        budget.check_size(args[0])
-    elif name == "replace" and len(args) >= 2 and all(isinstance(a, str) for a in args[:2]):
-        old, new = args[0], args[1]
-        hits = len(value) + 1 if old == "" else value.count(old)
-        budget.check_size(len(value) + hits * max(len(new) - len(old), 0))
-    elif name == "join" and args and isinstance(args[0], (list, tuple, set, dict)):
-        items = args[0]
-        size = sum(len(item) for item in items if isinstance(item, str))
-        budget.check_size(size + len(value) * max(len(items) - 1, 0))
-    elif name == "format":
-        check_str_format(value, tuple(args), kwargs, budget)
-    elif name == "strftime":
-        check_format_spec(value, budget)
-
-
 def to_task_data(values: dict[str, Any], functions: Mapping[str, object],
-                 limits: Limits) -> dict[str, Any]:
+                 limits: Limits, budget: Budget | None = None) -> dict[str, Any]:
     """Return the script's variables that may be stored as task data; raise if one cannot be."""
     stored: dict[str, Any] = {}
     for key, value in values.items():
         if callable(value) and any(value is f for f in functions.values()):
             continue  # like SpiffWorkflow, functions never land in task data
-        _check_storable(key, value, limits)
+        _check_storable(key, value, limits, budget)
         stored[key] = value
     if measure(stored, limits.allocation) > limits.allocation:
         raise ScriptLimitExceeded(f"task data would exceed {limits.allocation} elements")
     return stored
 
 
-def _check_storable(key: str, value: object, limits: Limits) -> None:
+_FLAT = frozenset(SCALARS)
+
+
+def _check_storable(key: str, value: object, limits: Limits, budget: Budget | None) -> None:
+    # a container reached again (aliasing) is walked again only if reached deeper
+    depths: dict[int, int] = {}
     stack: list[tuple[object, int]] = [(value, 0)]
     seen = 0
     while stack:
         item, depth = stack.pop()
-        seen += 1
         if depth > limits.data_depth or seen > limits.allocation:
             raise ScriptLimitExceeded(f"value of '{key}' is nested too deeply or too large")
         if not isinstance(item, STORABLE):
             raise TypeError(
                 f"cannot store a value of type '{type(item).__name__}' in task data ('{key}')")
-        if isinstance(item, dict):
-            stack.extend((child, depth + 1) for child in (*item.keys(), *item.values()))
-        elif isinstance(item, (list, tuple, set)):
-            stack.extend((child, depth + 1) for child in item)
+        if not isinstance(item, (dict, list, tuple, set)) or depths.get(id(item), -1) >= depth:
+            continue
+        depths[id(item)] = depth
+        seen += len(item)
+        if budget is not None:
+            budget.charge(len(item))
+        items = (*item.keys(), *item.values()) if isinstance(item, dict) else item
+        stack.extend((child, depth + 1) for child in items if type(child) not in _FLAT)

@@ -11,14 +11,17 @@ refused before delivery (engine.jobs.messages).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 
-UPSTREAM = "3.2.0"
-_original: Callable[..., dict[str, dict[str, Any]]] = (
-    MessageEventDefinition.calculate_correlations)
+UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
+
+REPLACED: dict[tuple[Any, str], Any] = {
+    (MessageEventDefinition, "calculate_correlations"):
+        MessageEventDefinition.calculate_correlations,
+}
+"""What apply() replaces, as found at import: (owner, attribute) -> upstream value."""
 
 
 def _calculate_correlations(self: MessageEventDefinition, script_engine: Any,

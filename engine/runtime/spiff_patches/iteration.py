@@ -19,6 +19,9 @@ This module:
   skipped.  This makes the frequent "any WAITING task?" scan of
   ``update_waiting_tasks`` (run after every completion) O(tasks) with a tiny
   constant instead of a full tree walk.
+
+Eagerly consumed BPMN iterators are answered without a walk by ``lookup``, which
+hooks ``BpmnTaskIterator.__next__`` and falls back to the walk here.
 """
 
 from __future__ import annotations
@@ -33,18 +36,23 @@ from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
 from SpiffWorkflow.task import Task
 from SpiffWorkflow.util.task import TaskFilter, TaskIterator, TaskState
 
-from engine.runtime.spiff_patches import lookup
+UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
 
 UNLIMITED = sys.maxsize
 """The depth used when a caller does not ask for a limit."""
-
-EAGER = "_onething_eager"
-"""Set on an iterator whose caller consumes it without acting between yields."""
 
 _UPSTREAM_DEPTH = 1000
 _PLAIN_FILTERS = (TaskFilter, BpmnTaskFilter)
 _original_next: Callable[[TaskIterator], Task] = TaskIterator.__next__
 _walk_methods = (TaskIterator._next, BpmnTaskIterator._next)
+
+REPLACED: dict[tuple[Any, str], Any] = {
+    (TaskIterator, "__next__"): _original_next,
+    # Function objects, not classes: apply() rewrites their max_depth default.
+    (TaskIterator.__init__, "__defaults__"): TaskIterator.__init__.__defaults__,
+    (BpmnTaskIterator.__init__, "__defaults__"): BpmnTaskIterator.__init__.__defaults__,
+}
+"""What apply() replaces, as found at import: (owner, attribute) -> upstream value."""
 
 
 def _unlimited_defaults(func: Callable[..., Any]) -> None:
@@ -135,9 +143,7 @@ def _next(self: TaskIterator) -> Task:
             return _original_next(self)
         if not self.task_list:
             raise StopIteration()
-        root = self.task_list[0]
-        found = lookup.ordered_matches(self, root) if self.__dict__.get(EAGER) else None
-        walk = self._onething_walk = iter(found) if found is not None else _walk(self, root)
+        walk = self._onething_walk = _walk(self, self.task_list[0])
         self.task_list = []
     return next(walk)
 

@@ -11,6 +11,8 @@ each "is descendant" question from that set, with the same results and order.
 
 from __future__ import annotations
 
+from typing import Any
+
 from SpiffWorkflow.bpmn.specs.mixins.parallel_gateway import ParallelGateway
 from SpiffWorkflow.bpmn.specs.mixins.unstructured_join import UnstructuredJoin
 from SpiffWorkflow.task import Task
@@ -20,6 +22,13 @@ from SpiffWorkflow.util.task import TaskState
 from engine.runtime.spiff_patches.lookup import depth_first_order, parent_of, reachable
 
 UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
+
+REPLACED: dict[tuple[Any, str], Any] = {
+    (ParallelGateway, "_check_threshold_unstructured"):
+        ParallelGateway._check_threshold_unstructured,
+    (UnstructuredJoin, "_run_hook"): UnstructuredJoin._run_hook,
+}
+"""What apply() replaces, as found at import: (owner, attribute) -> upstream value."""
 
 
 class Lineage:

@@ -20,30 +20,85 @@ STARTED) and no ``end_at_spec``, the walk's answer is computed instead:
    paths at their lowest common ancestor (depths are memoised: a task's parent
    never changes in a BPMN workflow).
 
-Anything else falls back to the (unlimited, exact) walk in ``iteration``.
+Anything else falls back to the (unlimited, exact) walk in ``iteration``.  The
+shortcut is installed as ``BpmnTaskIterator.__next__``, which upstream inherits
+from ``TaskIterator``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from functools import cmp_to_key
 from typing import Any
 
 from SpiffWorkflow.bpmn.util.task import BpmnTaskFilter, BpmnTaskIterator
 from SpiffWorkflow.task import Task
-from SpiffWorkflow.util.task import TaskFilter, TaskState
+from SpiffWorkflow.util.task import TaskFilter, TaskIterator, TaskState
+
+from engine.runtime.spiff_patches.iteration import UNLIMITED
 
 UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
+
+EAGER = "_onething_eager"
+"""Set on an iterator whose caller consumes it without acting between yields."""
+
+
+class _Inherited:
+    """The type of INHERITED."""
+
+    def __repr__(self) -> str:
+        return "INHERITED"
+
+
+INHERITED = _Inherited()
+"""A REPLACED value: upstream does not define the attribute on that class (it inherits it)."""
+
+REPLACED: dict[tuple[Any, str], Any] = {
+    (BpmnTaskIterator, "__next__"): vars(BpmnTaskIterator).get("__next__", INHERITED),
+}
+"""What apply() replaces, as found at import: (owner, attribute) -> upstream value."""
 
 _EPOCH = "_onething_epoch"
 _REACH = "_onething_reach"
 _DEPTH = "_onething_depth"
 _PARENT = "_onething_parent"
+_FOUND = "_onething_found"
+_BPMN_WALK = BpmnTaskIterator._next
+
+# Part of every memo mark, bumped when memoising resumes: states may have changed during
+# the pause without an epoch bump, so no mark written before it can be trusted.
+_generation = 0
+_paused = 0
 
 
 def bump_epoch(task: Task) -> None:
     """Forget every memoised reachability answer of the task's workflow family."""
     top = task.workflow.top_workflow
     setattr(top, _EPOCH, getattr(top, _EPOCH, 0) + 1)
+
+
+def pause_memo() -> None:
+    """Stop memoising reachability until the matching resume_memo().
+
+    The epoch is bumped by ``scans``; while its patches are lifted (spiff_patches.upstream)
+    nothing keeps the memo right, so answers are computed afresh instead.
+    """
+    global _paused
+    _paused += 1
+
+
+def resume_memo() -> None:
+    """Memoise again, trusting no answer memoised before the pause."""
+    global _generation, _paused
+    _paused = max(_paused - 1, 0)
+    _generation += 1
+
+
+def _mark(top: Any, root: Task, min_state: int) -> tuple[Any, ...] | None:
+    """Return the memo mark for walks from ``root``, or None while memoising is paused."""
+    if _paused:
+        return None
+    return (_generation, getattr(top, _EPOCH, 0), root, min_state)
 
 
 def parent_of(task: Task) -> Task | None:
@@ -86,16 +141,16 @@ def _depth(task: Task, top: Any) -> int:
 def reachable(task: Task, root: Task, min_state: int) -> bool:
     """Tell whether a depth-first walk from ``root`` with this ``min_state`` reaches ``task``."""
     top = root.workflow.top_workflow
-    return _reachable(task, root, top, getattr(top, _EPOCH, 0), min_state)
+    return _reachable(task, root, top, min_state, _mark(top, root, min_state))
 
 
-def _reachable(task: Task, root: Task, top: Any, epoch: int, min_state: int) -> bool:
-    """Tell whether the depth-first walk from ``root`` reaches ``task`` (memoised)."""
-    mark = (epoch, root, min_state)
+def _reachable(task: Task, root: Task, top: Any, min_state: int,
+               mark: tuple[Any, ...] | None) -> bool:
+    """Tell whether the depth-first walk from ``root`` reaches ``task`` (memoised under mark)."""
     walked: list[Task] = []
     current = task
     while current is not root:
-        if current.__dict__.get(_REACH) == mark:
+        if mark is not None and current.__dict__.get(_REACH) == mark:
             break
         walked.append(current)
         parent = _up(current, top)
@@ -104,8 +159,9 @@ def _reachable(task: Task, root: Task, top: Any, epoch: int, min_state: int) -> 
         if parent._state < min_state and parent.id not in top.subprocesses:
             return False
         current = parent
-    for item in walked:
-        item.__dict__[_REACH] = mark
+    if mark is not None:
+        for item in walked:
+            item.__dict__[_REACH] = mark
     return True
 
 
@@ -166,10 +222,36 @@ def ordered_matches(it: BpmnTaskIterator, root: Task) -> list[Task] | None:
     candidates = [t for tasks in families for t in tasks if t._state & state and matches(t)]
     if not candidates:
         return []
-    epoch = getattr(top, _EPOCH, 0)
-    found = [t for t in candidates if _reachable(t, root, top, epoch, TaskState.FUTURE)]
+    mark = _mark(top, root, TaskState.FUTURE)
+    found = [t for t in candidates if _reachable(t, root, top, TaskState.FUTURE, mark)]
     if it.skip_subprocesses:
         found = [t for t in found if t.workflow is workflow]
     if len(found) > 1:
         found.sort(key=cmp_to_key(lambda a, b: _compare(a, b, top)))
     return found
+
+
+def _next(self: BpmnTaskIterator) -> Task:
+    """Return the next match, from ordered_matches when the iterator is eager and unlimited."""
+    found: Iterator[Task] | None = self.__dict__.get(_FOUND)
+    if found is None:
+        # The shortcut computes what the unlimited upstream walk would yield; anything
+        # else (an explicit depth, a custom walk, a lazy caller) takes the walk itself.
+        if (
+            not self.__dict__.get(EAGER)
+            or not self.task_list
+            or self.max_depth < UNLIMITED
+            or type(self)._next is not _BPMN_WALK
+        ):
+            return TaskIterator.__next__(self)
+        answer = ordered_matches(self, self.task_list[0])
+        if answer is None:
+            return TaskIterator.__next__(self)
+        found = self._onething_found = iter(answer)
+        self.task_list = []
+    return next(found)
+
+
+def apply() -> None:
+    """Install the READY/WAITING shortcut for eagerly consumed BPMN iterators."""
+    BpmnTaskIterator.__next__ = _next

@@ -19,12 +19,21 @@ from SpiffWorkflow.util.task import TaskIterator, TaskState
 from SpiffWorkflow.workflow import Workflow
 
 from engine.runtime.spiff_patches import lookup
-from engine.runtime.spiff_patches.iteration import EAGER
+from engine.runtime.spiff_patches.lookup import EAGER
 
 UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
 
 _original_set_state: Callable[[Task, int], None] = Task._set_state
 _original_delete_subprocess: Callable[..., list[Task]] = BpmnWorkflow.delete_subprocess
+
+REPLACED: dict[tuple[Any, str], Any] = {
+    (Workflow, "is_completed"): Workflow.is_completed,
+    (Workflow, "get_tasks"): Workflow.get_tasks,
+    (Workflow, "get_next_task"): Workflow.get_next_task,
+    (Task, "_set_state"): _original_set_state,
+    (BpmnWorkflow, "delete_subprocess"): _original_delete_subprocess,
+}
+"""What apply() replaces, as found at import: (owner, attribute) -> upstream value."""
 
 
 def _is_completed(self: Workflow) -> bool:

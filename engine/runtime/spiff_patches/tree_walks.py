@@ -23,6 +23,16 @@ from SpiffWorkflow.workflow import Workflow
 
 UPSTREAM = "3.2.0"  # the SpiffWorkflow release this module was checked against
 
+REPLACED: dict[tuple[Any, str], Any] = {
+    (TaskSpec, "_predict"): TaskSpec._predict,
+    (Task, "is_descendant_of"): Task.is_descendant_of,
+    (Task, "find_ancestor"): Task.find_ancestor,
+    (Task, "_drop_children"): Task._drop_children,
+    (Task, "cancel"): Task.cancel,
+    (Workflow, "_remove_task"): Workflow._remove_task,
+}
+"""What apply() replaces, as found at import: (owner, attribute) -> upstream value."""
+
 
 def _predict(
     self: TaskSpec,

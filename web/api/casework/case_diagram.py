@@ -3,9 +3,10 @@ current or still pending, for the bpmn-js viewer on the tracking and task pages.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from flask import Blueprint
+from pydantic import Field
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +18,7 @@ from engine.models import Case, CaseTask, DeploymentFile
 from engine.runtime.diagrams.flavour import BPMN_NS
 from engine.runtime.diagrams.safe_xml import parse_xml
 from web import refs
+from web.api.declare import Reply, operation
 from web.context import actor, transaction
 
 bp = Blueprint("case_diagram", __name__, url_prefix="/cases")
@@ -26,6 +28,20 @@ _CURRENT = frozenset(int(s) for s in (TaskState.READY, TaskState.STARTED, TaskSt
 _DONE = int(TaskState.COMPLETED)
 _NODE_ENDINGS = ("Task", "task", "Event", "Gateway", "subProcess", "callActivity",
                  "transaction")
+
+
+class CaseDiagram(Reply):
+    """The case's BPMN XML with the state of each element drawn in it."""
+
+    case: str = Field(description="the case number")
+    status: str
+    process: str
+    file: str
+    bpmn: str = Field(description="BPMN 2.0 XML of the case's version")
+    states: dict[str, Literal["done", "current", "pending"]]
+    done: list[str]
+    current: list[str]
+    pending: list[str]
 
 
 def check_may_see(session: Session, case: Case, who: Actor) -> None:
@@ -88,30 +104,10 @@ def diagram_of(session: Session, case: Case) -> dict[str, Any]:
 
 
 @bp.get("/<case_ref>/diagram")
+@operation("caseDiagram", tag="cases", ok={200: CaseDiagram}, errors=("403", "404"))
 def diagram(case_ref: str) -> dict[str, Any]:
-    """The case's BPMN XML with each element's state: done, current or pending."""
+    """The case's BPMN diagram with each element done, current or pending."""
     with transaction() as session:
         case = cases.get_case(session, refs.case_ref(case_ref))
         check_may_see(session, case, actor())
         return diagram_of(session, case)
-
-
-def openapi_paths() -> dict[str, Any]:
-    """The case diagram operation for the OpenAPI document."""
-    from web.openapi import CASE_REF, _json, _op
-    from web.openapi_types import STR, obj
-
-    state = {"enum": ["done", "current", "pending"]}
-    ids = {"type": "array", "items": STR}
-    body = obj({"case": STR, "status": STR, "process": STR, "file": STR,
-                "bpmn": {"type": "string", "description": "BPMN 2.0 XML of the case's version"},
-                "states": {"type": "object", "additionalProperties": state},
-                "done": ids, "current": ids, "pending": ids},
-               ("case", "bpmn", "states"))
-    return {
-        "/api/v1/cases/{case_ref}/diagram": {
-            "get": _op("caseDiagram", "The case's BPMN diagram with each element done, "
-                       "current or pending", "cases", {"200": _json(body, "The diagram")},
-                       "403", "404", params=[CASE_REF]),
-        },
-    }

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
 from flask import Blueprint, request
+from flask.views import MethodView
+from pydantic import Field
 
 from engine.casework import cases, drafts
-from web.api.validation import Fields, json_object
+from web.api.casework.shapes import Case
+from web.api.declare import Body, Reply, operation
 from web.context import actor, engine, transaction
+from web.refs import MAX_ID
 
 bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 
@@ -16,122 +21,115 @@ bp = Blueprint("drafts", __name__, url_prefix="/drafts")
 DRAFT_ID = "int:draft_id"
 
 
+class DraftFields(Body):
+    """What a draft holds: the application form's data, where and how it is handed in."""
+
+    data: dict[str, Any] | None = Field(None, description="the application form's fields")
+    office: str | None = Field(None, description="code of the accepting office")
+    channel: str | None = Field(None, description="how the application is handed in")
+
+
+class NewDraft(DraftFields):
+    bundle: str = Field(min_length=1, description="bundle key")
+    on_behalf_of: str | None = Field(
+        None, description="the principal an agent writes for (needs scope 'apply')")
+
+
+class DraftChange(DraftFields):
+    version: int | None = Field(None, ge=1, le=MAX_ID,
+                                description="the version last read; another one is a 409")
+
+
+class SubmitDraft(Body):
+    version: int | None = Field(None, ge=1, le=MAX_ID,
+                                description="the version last read; another one is a 409")
+
+
+class Draft(Reply):
+    """An application draft of a bundle."""
+
+    id: int
+    bundle: str
+    owner: str
+    created_by: str
+    data: dict[str, Any]
+    office: str | None = None
+    channel: str | None = None
+    status: Literal["draft", "submitted"]
+    case_id: int | None = None
+    version: int
+    created_at: datetime
+    updated_at: datetime
+
+
+class DraftList(Reply):
+    items: list[Draft]
+
+
 @bp.get("")
+@operation("listDrafts", tag="drafts", ok={200: DraftList})
 def index() -> dict[str, Any]:
-    """The caller's unsubmitted drafts (as applicant or as the agent who wrote them)."""
+    """The caller's unsubmitted application drafts."""
     with transaction() as session:
         return {"items": [drafts.as_dict(d) for d in drafts.list_drafts(session, actor())]}
 
 
 @bp.post("")
-def create() -> tuple[dict[str, Any], int, dict[str, str]]:
-    """Start a draft of a bundle's application (for ON_BEHALF_OF when an agent writes it)."""
-    body = Fields(json_object())
-    key = body.text("bundle", required=True)
-    data = body.mapping("data") or {}
-    office = body.text("office")
-    channel = body.text("channel")
-    on_behalf_of = body.text("on_behalf_of")
-    body.done()
-    assert key is not None  # done() raised otherwise
+@operation("createDraft", tag="drafts", body=NewDraft, ok={201: Draft}, errors=("403", "404"))
+def create(json: NewDraft) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Start an application draft of a bundle."""
     with transaction() as session:
-        drafts.guide_of_bundle(engine(), session, key)
-        draft = drafts.save_draft(session, actor(), key, data, office=office, channel=channel,
-                                  on_behalf_of=on_behalf_of)
+        drafts.guide_of_bundle(engine(), session, json.bundle)
+        draft = drafts.save_draft(session, actor(), json.bundle, json.data or {},
+                                  office=json.office, channel=json.channel,
+                                  on_behalf_of=json.on_behalf_of)
         out = drafts.as_dict(draft)
     return out, 201, {"Location": f"{request.path}/{out['id']}"}
 
 
-@bp.get(f"/<{DRAFT_ID}>")
-def show(draft_id: int) -> dict[str, Any]:
-    """One draft of the caller's."""
-    with transaction() as session:
-        return drafts.as_dict(drafts.get_draft(session, draft_id, actor()))
+# one route for the three methods: with a route per method, werkzeug answers an id too
+# large for a row 405 (the other methods' routes matched) rather than 404
+class OneDraft(MethodView):
+    """One draft of the caller's: read it, save it, throw it away."""
+
+    @operation("getDraft", tag="drafts", ok={200: Draft}, errors=("404",))
+    def get(self, draft_id: int) -> dict[str, Any]:
+        """One draft."""
+        with transaction() as session:
+            return drafts.as_dict(drafts.get_draft(session, draft_id, actor()))
+
+    @operation("updateDraft", tag="drafts", body=DraftChange, ok={200: Draft},
+               errors=("404", "409"))
+    def put(self, draft_id: int, json: DraftChange) -> dict[str, Any]:
+        """Save a draft's data, office and channel."""
+        with transaction() as session:
+            draft = drafts.get_draft(session, draft_id, actor())
+            draft = drafts.save_draft(session, actor(), draft.bundle_key, json.data or {},
+                                      office=json.office, channel=json.channel,
+                                      draft_id=draft_id, version=json.version)
+            return drafts.as_dict(draft)
+
+    @operation("deleteDraft", tag="drafts", ok={204: None}, errors=("404", "409"),
+               descriptions={204: "Deleted"})
+    def delete(self, draft_id: int) -> tuple[str, int]:
+        """Throw a draft away."""
+        with transaction() as session:
+            drafts.delete_draft(session, draft_id, actor())
+        return "", 204
 
 
-@bp.put(f"/<{DRAFT_ID}>")
-def update(draft_id: int) -> dict[str, Any]:
-    """Replace a draft's data, office and channel; VERSION guards against a stale copy."""
-    body = Fields(json_object())
-    data = body.mapping("data") or {}
-    office = body.text("office")
-    channel = body.text("channel")
-    version = body.integer("version", minimum=1, maximum=2**31 - 1)
-    body.done()
-    with transaction() as session:
-        draft = drafts.get_draft(session, draft_id, actor())
-        draft = drafts.save_draft(session, actor(), draft.bundle_key, data, office=office,
-                                  channel=channel, draft_id=draft_id, version=version)
-        return drafts.as_dict(draft)
-
-
-@bp.delete(f"/<{DRAFT_ID}>")
-def delete(draft_id: int) -> tuple[str, int]:
-    """Throw an unsubmitted draft away."""
-    with transaction() as session:
-        drafts.delete_draft(session, draft_id, actor())
-    return "", 204
+bp.add_url_rule(f"/<{DRAFT_ID}>", view_func=OneDraft.as_view("draft"))
 
 
 @bp.post(f"/<{DRAFT_ID}>/submit")
-def submit(draft_id: int) -> tuple[dict[str, Any], int, dict[str, str]]:
-    """Check the draft is complete and start its case; answers the new case."""
-    body = Fields(json_object(optional=True))
-    version = body.integer("version", minimum=1, maximum=2**31 - 1)
-    body.done()
+@operation("submitDraft", tag="drafts", body=SubmitDraft, optional_body=True, ok={201: Case},
+           errors=("403", "404", "409"))
+def submit(draft_id: int, json: SubmitDraft) -> tuple[dict[str, Any], int, dict[str, str]]:
+    """Submit a complete draft: the case starts."""
+    # an empty body sent as a form reaches the view as None, not a model (spectree reads
+    # JSON only from a JSON request): it means what an empty JSON object means
+    version = json.version if json is not None else None
     with transaction() as session:
         case = drafts.submit_draft(engine(), session, draft_id, actor(), version=version)
         out = cases.as_dict(session, case, full=True)
     return out, 201, {"Location": f"/api/v1/cases/{out['id']}"}
-
-
-def openapi_paths() -> dict[str, Any]:
-    """The draft operations for the OpenAPI document."""
-    from web.openapi import _json, _op, _path
-    from web.openapi_types import INT, OBJ, STR, TIME, nullable, obj, ref
-
-    draft = obj({"id": INT, "bundle": STR, "owner": STR, "created_by": STR, "data": OBJ,
-                 "office": nullable(STR), "channel": nullable(STR),
-                 "status": {"enum": ["draft", "submitted"]}, "case_id": nullable(INT),
-                 "version": INT, "created_at": TIME, "updated_at": TIME},
-                ("id", "bundle", "owner", "data", "status", "version"))
-    fields = {"data": OBJ, "office": STR, "channel": STR}
-    new = obj({"bundle": STR, **fields, "on_behalf_of": STR}, ("bundle",))
-    change = obj({**fields, "version": {"type": "integer", "minimum": 1}})
-    submit_body = obj({"version": {"type": "integer", "minimum": 1}})
-    draft_id = [_path("draft_id", "draft id", INT)]
-
-    def with_body(op: dict[str, Any], schema: dict[str, Any], required: bool = True
-                  ) -> dict[str, Any]:
-        op["requestBody"] = {"required": required,
-                             "content": {"application/json": {"schema": schema}}}
-        for code, name in (("400", "BadRequest"), ("413", "TooLarge"),
-                           ("415", "UnsupportedMediaType"), ("422", "InvalidInput")):
-            op["responses"][code] = {"$ref": f"#/components/responses/{name}"}
-        return op
-
-    return {
-        "/api/v1/drafts": {
-            "get": _op("listDrafts", "The caller's unsubmitted application drafts", "drafts",
-                       {"200": _json(obj({"items": {"type": "array", "items": draft}},
-                                         ("items",)), "Drafts")}),
-            "post": with_body(_op("createDraft", "Start an application draft of a bundle",
-                                  "drafts", {"201": _json(draft, "The draft")}, "403", "404"),
-                              new),
-        },
-        "/api/v1/drafts/{draft_id}": {
-            "get": _op("getDraft", "One draft", "drafts", {"200": _json(draft, "The draft")},
-                       "404", params=draft_id),
-            "put": with_body(_op("updateDraft", "Save a draft's data, office and channel",
-                                 "drafts", {"200": _json(draft, "The draft")}, "404", "409",
-                                 params=draft_id), change),
-            "delete": _op("deleteDraft", "Throw a draft away", "drafts",
-                          {"204": {"description": "Deleted"}}, "404", "409", params=draft_id),
-        },
-        "/api/v1/drafts/{draft_id}/submit": {
-            "post": with_body(_op("submitDraft", "Submit a complete draft: the case starts",
-                                  "drafts", {"201": _json(ref("Case"), "The new case")},
-                                  "403", "404", "409", params=draft_id),
-                              submit_body, required=False),
-        },
-    }

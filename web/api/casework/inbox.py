@@ -3,22 +3,98 @@ and the acceptance desk that starts a case for a walk-in applicant."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime, time
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, request
+from flask import Blueprint
+from pydantic import Field
 
 from engine.casework import cases, delegation, inbox, work_items
 from engine.core.errors import FieldError, InvalidInput
 from engine.service import desk
-from web.api.validation import Fields, json_object
+from web.api.casework.shapes import Case, WorkItem
+from web.api.declare import Body, Query, Reply, operation, read
 from web.context import actor, engine, transaction
 
 bp = Blueprint("inbox", __name__)
 
 # a date without a time means the start of that day where the county is
 LOCAL = ZoneInfo("Asia/Shanghai")
+
+Tab = Literal["mine", "group", "watched"]
+Sort = Literal["due", "created"]
+
+
+class InboxQuery(Query):
+    """Which inbox tab, filtered and sorted how, from where on."""
+
+    tab: Tab = Field("mine", description="mine: assigned to me; group: claimable by my "
+                                         "groups in my offices; watched: work on cases I watch")
+    sort: Sort = Field("due", description="due (undated last) or created, then id")
+    bundle: str | None = Field(None, description="only cases of this bundle")
+    office: str | None = Field(None, description="only cases accepted at this office")
+    # a date and a date-time mean different moments (local midnight), so it is read as text
+    due_before: str | None = Field(None, description="due before this date (local midnight) "
+                                                     "or date-time")
+    overdue: bool = Field(False, description="only work past its due time")
+    after: str | None = Field(None, description="next_cursor of the previous page")
+    limit: int = Field(50, ge=1, le=inbox.MAX_LIMIT, description="page size")
+
+
+class Delegate(Body):
+    to: str = Field(min_length=1, description="username of the new assignee")
+    note: str = Field("", max_length=delegation.MAX_NOTE)
+
+
+class WalkIn(Body):
+    """A walk-in application: the bundle, the situational answers and the applicant."""
+
+    bundle: str = Field(min_length=1, description="bundle key")
+    answers: dict[str, Any] | None = Field(None, description="situational answers")
+    applicant: str = Field(min_length=1, description="applicant's name (person or firm)")
+    applicant_user: str = Field(min_length=1, description="the applicant's account")
+    new_applicant: bool = Field(False, description="create the account with a generated "
+                                                   "password")
+    display_name: str = ""
+    office: str | None = Field(None, description="needed only for clerks of several offices")
+
+
+class InboxItem(WorkItem):
+    """An inbox row: the task with the case facts a clerk sorts and filters by."""
+
+    case_number: str
+    bundle: str
+    office: str | None = None
+    channel: str | None = None
+    case_title: str
+    overdue: bool
+
+
+class TabCounts(Reply):
+    mine: int
+    group: int
+    watched: int
+
+
+class InboxPage(Reply):
+    """One page of an inbox tab, with the count of every tab."""
+
+    items: list[InboxItem]
+    counts: TabCounts
+    tab: Tab
+    sort: Sort
+    limit: int
+    next_cursor: str | None = Field(description="pass as 'after' for the next page")
+
+
+class WalkInStarted(Reply):
+    """The started case, and the applicant's account."""
+
+    case: Case
+    applicant_user: str
+    password: str | None = Field(description="a new account's password, shown once")
 
 
 def parse_moment(name: str, text: str | None) -> datetime | None:
@@ -36,25 +112,26 @@ def parse_moment(name: str, text: str | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
 
 
-def read_query(args: Any) -> tuple[str, str, inbox.Filters, inbox.Cursor | None, int]:
-    """Tab, sort, filters, cursor and page size from a query string (API and pages)."""
-    query = Fields(args, query=True)
-    tab = query.text("tab", default="mine", choices=inbox.TABS) or "mine"
-    sort = query.text("sort", default="due", choices=inbox.SORTS) or "due"
-    limit = query.integer("limit", default=50, minimum=1, maximum=inbox.MAX_LIMIT) or 50
-    filters = inbox.Filters(bundle=query.text("bundle") or None,
-                            office=query.text("office") or None,
-                            due_before=parse_moment("due_before", query.text("due_before")),
-                            overdue=query.flag("overdue"))
-    after = query.text("after")
-    query.done(allow_unknown=True)
-    return tab, sort, filters, inbox.Cursor.decode(after) if after else None, limit
+def inbox_view(query: InboxQuery) -> tuple[str, str, inbox.Filters, inbox.Cursor | None, int]:
+    """Tab, sort, filters, cursor and page size the engine pages by."""
+    filters = inbox.Filters(bundle=query.bundle or None, office=query.office or None,
+                            due_before=parse_moment("due_before", query.due_before),
+                            overdue=query.overdue)
+    after = inbox.Cursor.decode(query.after) if query.after else None
+    return query.tab, query.sort, filters, after, query.limit
+
+
+def read_query(args: Mapping[str, Any]) -> tuple[str, str, inbox.Filters, inbox.Cursor | None,
+                                                 int]:
+    """Tab, sort, filters, cursor and page size from a query string (the inbox page)."""
+    return inbox_view(read(InboxQuery, args, "query string"))
 
 
 @bp.get("/inbox")
-def index() -> dict[str, Any]:
-    """One page of an inbox tab (mine, group, watched) with the count of every tab."""
-    tab, sort, filters, after, limit = read_query(request.args)
+@operation("workbenchInbox", tag="workbench", query=InboxQuery, ok={200: InboxPage})
+def index(query: InboxQuery) -> dict[str, Any]:
+    """One page of an inbox tab with every tab's count."""
+    tab, sort, filters, after, limit = inbox_view(query)
     with transaction() as session:
         page = inbox.page(session, actor(), tab, filters=filters, sort=sort, after=after,
                           limit=limit)
@@ -65,35 +142,25 @@ def index() -> dict[str, Any]:
 
 
 @bp.post("/tasks/<item_id>/delegate")
-def delegate(item_id: str) -> dict[str, Any]:
+@operation("delegateTask", tag="workbench", body=Delegate, ok={200: WorkItem},
+           errors=("403", "404", "409"))
+def delegate(item_id: str, json: Delegate) -> dict[str, Any]:
     """Hand a task to another clerk who could work on it."""
-    body = Fields(json_object())
-    to = body.text("to", required=True)
-    note = body.text("note", default="") or ""
-    body.done()
-    assert to is not None  # done() raised otherwise
     with transaction() as session:
-        return work_items.as_dict(delegation.delegate(session, item_id, actor(), to, note))
+        item = delegation.delegate(session, item_id, actor(), json.to, json.note)
+        return work_items.as_dict(item)
 
 
 @bp.post("/desk/cases")
-def walk_in() -> tuple[dict[str, Any], int]:
-    """Start a case at the caller's window for a walk-in applicant (channel 'window')."""
-    body = Fields(json_object())
-    bundle = body.text("bundle", required=True)
-    answers = body.mapping("answers") or {}
-    name = body.text("applicant", required=True)
-    username = body.text("applicant_user", required=True)
-    new = body.flag("new_applicant")
-    display_name = body.text("display_name", default="") or ""
-    office = body.text("office")
-    body.done()
-    assert bundle is not None and name is not None and username is not None
+@operation("startWalkIn", tag="workbench", body=WalkIn, ok={201: WalkInStarted},
+           errors=("403", "404", "409"))
+def walk_in(json: WalkIn) -> tuple[dict[str, Any], int]:
+    """Acceptance desk: start a case at the caller's window for a walk-in applicant."""
+    applicant = desk.Applicant(name=json.applicant, username=json.applicant_user,
+                               new=json.new_applicant, display_name=json.display_name)
     with transaction() as session:
-        started = desk.start_walk_in(
-            engine(), session, actor(), bundle, answers,
-            desk.Applicant(name=name, username=username, new=new, display_name=display_name),
-            office=office)
+        started = desk.start_walk_in(engine(), session, actor(), json.bundle,
+                                     json.answers or {}, applicant, office=json.office)
         out = {"case": cases.as_dict(session, started.case), "applicant_user": started.applicant,
                "password": started.password}
     return out, 201

@@ -5,19 +5,116 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, request
+from flask import Blueprint
+from pydantic import Field
 
 from engine.design import heat, studio, version_diff
 from engine.design.deployments import DeployResult
 from engine.org import roles
-from web.api.design.deployments import DEPLOYMENT_ID, _uploaded_files
-from web.api.validation import Fields, json_object
+from web.api.declare import Body, Query, Reply, operation
+from web.api.design.deployments import (
+    DEPLOYMENT_ID,
+    FILES_UPLOAD,
+    VersionFacts,
+    uploaded_files,
+)
 from web.context import actor, transaction
 from web.refs import MAX_ID
 
 bp = Blueprint("studio", __name__, url_prefix="/studio")
 
 MAX_XML_CHARS = 5 * 1024 * 1024
+DEPLOYED = {201: "A new version", 200: "Identical to a stored version"}
+
+
+class SaveDiagram(Body):
+    xml: str = Field(min_length=1, max_length=MAX_XML_CHARS, description="the BPMN XML")
+    file: str | None = Field(None, description="file to replace (default: main diagram)")
+
+
+class VersionPair(Query):
+    # 'from' is a Python keyword: the fields carry the query's names as aliases
+    older: int = Field(alias="from", ge=1, le=MAX_ID, description="the older version's id")
+    newer: int = Field(alias="to", ge=1, le=MAX_ID, description="the newer version's id")
+
+
+class StudioVersion(VersionFacts):
+    """One version of a bundle with its case counts."""
+
+    files: list[str]
+    diagram: str | None = Field(description="the BPMN file of the main process")
+    running: int = Field(description="cases of this version running now")
+    cases: int = Field(description="cases of this version ever started")
+    created: bool | None = Field(
+        None, description="only on saving or uploading: whether a new version was stored")
+
+
+class StudioBundle(Reply):
+    bundle: str
+    latest: int = Field(description="the newest version number")
+    running: int
+    versions: list[StudioVersion] = Field(description="newest first")
+
+
+class StudioBundles(Reply):
+    items: list[StudioBundle]
+
+
+class VersionRef(Reply):
+    id: int
+    version: int
+
+
+class DiagramElement(Reply):
+    """A BPMN element with an id; a changed one also says what it was and what changed."""
+
+    id: str
+    type: str
+    name: str | None
+
+
+class FileChanges(Reply):
+    added: list[str]
+    removed: list[str]
+    changed: list[str]
+    unchanged: list[str]
+
+
+class DiagramChanges(Reply):
+    added: list[DiagramElement]
+    removed: list[DiagramElement]
+    changed: list[DiagramElement]
+    layout_only: bool = Field(description="only the layout differs")
+
+
+class VersionDiff(Reply):
+    """What changed between two versions of a bundle."""
+
+    bundle: str
+    older: VersionRef = Field(alias="from")
+    newer: VersionRef = Field(alias="to")
+    files: FileChanges
+    diagrams: dict[str, DiagramChanges] = Field(description="each changed BPMN file")
+
+
+class ElementHeat(Reply):
+    element: str
+    name: str | None
+    type: str | None
+    cases: int = Field(description="running cases there now")
+    errors: int = Field(description="cases stopped there by an error")
+    completed: int = Field(description="work items completed there")
+    average_seconds: float | None = Field(description="average time a work item stayed")
+
+
+class VersionHeat(Reply):
+    """Per element of a version: the cases there and the time spent there."""
+
+    id: int
+    bundle: str
+    version: int
+    running: int
+    elements: list[ElementHeat]
 
 
 def _may_use_studio() -> None:
@@ -30,14 +127,16 @@ def _deployed(result: DeployResult) -> tuple[dict[str, Any], int]:
 
 
 @bp.get("/bundles")
+@operation("studioBundles", tag="studio", ok={200: StudioBundles}, errors=("403",))
 def bundles() -> dict[str, Any]:
-    """Every bundle with its versions and running-case counts."""
+    """Bundles with their versions and running cases."""
     _may_use_studio()
     with transaction() as session:
         return {"items": studio.list_bundles(session)}
 
 
 @bp.get(f"/versions/<{DEPLOYMENT_ID}>")
+@operation("studioVersion", tag="studio", ok={200: StudioVersion}, errors=("403", "404"))
 def version(deployment_id: int) -> dict[str, Any]:
     """One version with its case counts."""
     _may_use_studio()
@@ -46,120 +145,46 @@ def version(deployment_id: int) -> dict[str, Any]:
 
 
 @bp.post(f"/versions/<{DEPLOYMENT_ID}>/diagram")
-def save_diagram(deployment_id: int) -> tuple[dict[str, Any], int]:
-    """Save an edited diagram of a version as the bundle's next version (after validation)."""
+@operation("studioSaveDiagram", tag="studio", body=SaveDiagram,
+           ok={201: StudioVersion, 200: StudioVersion}, errors=("403", "404"),
+           descriptions=DEPLOYED)
+def save_diagram(deployment_id: int, json: SaveDiagram) -> tuple[dict[str, Any], int]:
+    """Validate an edited diagram and deploy it as the next version (identical content: the
+    stored one)."""
     _may_use_studio()
-    body = Fields(json_object())
-    xml = body.text("xml", required=True)
-    name = body.text("file")
-    body.done()
-    assert xml is not None
     with transaction() as session:
-        target = name or studio.main_diagram_name(studio.get_version(session, deployment_id))
+        target = json.file or studio.main_diagram_name(studio.get_version(session, deployment_id))
         result = studio.save_diagram(session, deployment_id, target or "",
-                                     xml.encode("utf-8"), actor=actor())
+                                     json.xml.encode("utf-8"), actor=actor())
         return _deployed(result)
 
 
 @bp.post("/bundles/<key>/files")
+@operation("studioUpload", tag="studio", ok={201: StudioVersion, 200: StudioVersion},
+           errors=("403", "404"), upload=FILES_UPLOAD, descriptions=DEPLOYED)
 def upload(key: str) -> tuple[dict[str, Any], int]:
-    """Add or replace files in the newest version of a bundle and deploy the result."""
+    """Add or replace files in a bundle and deploy it."""
     _may_use_studio()
-    files = _uploaded_files()
+    files = uploaded_files()
     with transaction() as session:
         return _deployed(studio.add_files(session, key, files, actor=actor()))
 
 
 @bp.get("/diff")
-def diff() -> dict[str, Any]:
-    """What changed between two versions of a bundle: files, and BPMN elements by id."""
+@operation("studioDiff", tag="studio", query=VersionPair, ok={200: VersionDiff},
+           errors=("403", "404"))
+def diff(query: VersionPair) -> dict[str, Any]:
+    """Compare two versions: files and BPMN elements."""
     _may_use_studio()
-    query = Fields(request.args, query=True)
-    old = query.integer("from", required=True, minimum=1, maximum=MAX_ID)
-    new = query.integer("to", required=True, minimum=1, maximum=MAX_ID)
-    query.done()
-    assert old is not None and new is not None
     with transaction() as session:
-        return version_diff.compare(studio.get_version(session, old),
-                                    studio.get_version(session, new))
+        return version_diff.compare(studio.get_version(session, query.older),
+                                    studio.get_version(session, query.newer))
 
 
 @bp.get(f"/versions/<{DEPLOYMENT_ID}>/heat")
+@operation("studioHeat", tag="studio", ok={200: VersionHeat}, errors=("403", "404"))
 def version_heat(deployment_id: int) -> dict[str, Any]:
-    """Per element of a version: cases there now and the average time spent there."""
+    """Cases at each element now and the average time there."""
     _may_use_studio()
     with transaction() as session:
         return heat.heat(session, deployment_id)
-
-
-def openapi_paths() -> dict[str, Any]:
-    """The studio's operations for the OpenAPI document."""
-    from web.openapi import DEP_ID, _json, _op, _path, _query
-    from web.openapi_types import BOOL, INT, OBJ, STR, TIME, nullable, obj
-
-    version_schema = obj({
-        "id": INT, "bundle": STR, "version": INT, "content_hash": STR, "flavour": STR,
-        "main_process": STR, "created_at": TIME, "created_by": nullable(STR),
-        "files": {"type": "array", "items": STR}, "diagram": nullable(STR),
-        "running": INT, "cases": INT, "created": BOOL,
-    }, ("id", "bundle", "version", "running", "cases"), closed=False)
-    element = obj({"id": STR, "type": STR, "name": nullable(STR)}, ("id", "type"),
-                  closed=False)
-    listed = {"type": "array", "items": element}
-    return {
-        "/api/v1/studio/bundles": {
-            "get": _op("studioBundles", "Bundles with their versions and running cases",
-                       "studio", {"200": _json(obj({"items": {"type": "array", "items": obj({
-                           "bundle": STR, "latest": INT, "running": INT,
-                           "versions": {"type": "array", "items": version_schema}},
-                           closed=False)}}, ("items",)), "Bundles")}, "403"),
-        },
-        "/api/v1/studio/versions/{deployment_id}": {
-            "get": _op("studioVersion", "One version with its case counts", "studio",
-                       {"200": _json(version_schema, "The version")}, "403", "404",
-                       params=[DEP_ID]),
-        },
-        "/api/v1/studio/versions/{deployment_id}/diagram": {
-            "post": {**_op("studioSaveDiagram", "Validate an edited diagram and deploy it as "
-                           "the next version (identical content: the stored one)", "studio",
-                           {"201": _json(version_schema, "A new version"),
-                            "200": _json(version_schema, "Identical to a stored version")},
-                           "403", "404", "400", "413", "415", "422", params=[DEP_ID]),
-                     "requestBody": {"required": True, "content": {"application/json": {
-                         "schema": obj({"xml": {"type": "string", "maxLength": MAX_XML_CHARS},
-                                        "file": {"type": "string", "description":
-                                                 "file to replace (default: main diagram)"}},
-                                       ("xml",))}}}},
-        },
-        "/api/v1/studio/bundles/{key}/files": {
-            "post": _op("studioUpload", "Add or replace files in a bundle and deploy it",
-                        "studio", {"201": _json(version_schema, "A new version"),
-                                   "200": _json(version_schema, "Identical to a stored one")},
-                        "403", "404", params=[_path("key", "bundle key")],
-                        upload="DeploymentUpload"),
-        },
-        "/api/v1/studio/diff": {
-            "get": _op("studioDiff", "Compare two versions: files and BPMN elements", "studio",
-                       {"200": _json(obj({
-                           "bundle": STR, "from": OBJ, "to": OBJ,
-                           "files": obj({k: {"type": "array", "items": STR} for k in
-                                         ("added", "removed", "changed", "unchanged")}),
-                           "diagrams": {"type": "object", "additionalProperties": obj({
-                               "added": listed, "removed": listed, "changed": listed,
-                               "layout_only": BOOL})}}, ("files", "diagrams"), closed=False),
-                           "The differences")}, "403", "404", "422",
-                       params=[_query("from", "the older version's id", {"type": "integer"}),
-                               _query("to", "the newer version's id", {"type": "integer"})]),
-        },
-        "/api/v1/studio/versions/{deployment_id}/heat": {
-            "get": _op("studioHeat", "Cases at each element now and the average time there",
-                       "studio", {"200": _json(obj({
-                           "id": INT, "bundle": STR, "version": INT, "running": INT,
-                           "elements": {"type": "array", "items": obj({
-                               "element": STR, "name": nullable(STR), "type": nullable(STR),
-                               "cases": INT, "errors": INT, "completed": INT,
-                               "average_seconds": nullable({"type": "number"})})}},
-                           ("elements",), closed=False), "The heat")}, "403", "404",
-                       params=[DEP_ID]),
-        },
-    }

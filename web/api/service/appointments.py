@@ -2,135 +2,185 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
-from typing import Any
+import re
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any, Literal
 
-from flask import Blueprint, request
+from flask import Blueprint
+from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 from engine.core import clock
-from engine.core.errors import FieldError, InvalidInput, NotFound
+from engine.core.errors import FieldError, InvalidInput
 from engine.service import appointments
-from web.api.validation import Fields, json_object
+from web.api.declare import Body, Query, Reply, operation
 from web.context import actor, transaction
 from web.refs import MAX_ID
 
 bp = Blueprint("appointments", __name__)
 
 LONGEST_RANGE = timedelta(days=62)
+HHMM = r"^([01][0-9]|2[0-3]):[0-5][0-9]$"
+MAX_TEXT = 2000
 
 
-def day_of(name: str, value: str | None) -> date | None:
-    """An ISO date read from field NAME (None when left out)."""
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise InvalidInput(f"{name} is not a date", [FieldError(
-            name, "must be an ISO date (2026-03-04)")]) from None
+def _clock_time(value: str) -> str:
+    if not re.match(HHMM, value):
+        # the engine's words for the same check, rather than pydantic's pattern message
+        raise PydanticCustomError("clock_time", "must be a time HH:MM (24 hours)")
+    return value
 
 
-def _known(appointment_id: int) -> int:
-    if appointment_id > MAX_ID:
-        raise NotFound(f"appointment {appointment_id} not found")
-    return appointment_id
+ClockTime = Annotated[str, AfterValidator(_clock_time), Field(
+    description="local time of the office (HH:MM)", json_schema_extra={"pattern": HHMM})]
+SlotId = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class OpenSlot(Body):
+    office: str = Field(min_length=1, description="office code")
+    day: date = Field(strict=False)
+    starts: ClockTime
+    ends: ClockTime
+    capacity: int = Field(ge=1, le=appointments.MAX_CAPACITY)
+    duty_clerk: str | None = Field(
+        None, description="needed outside office hours; works at the office")
+
+
+class SlotRange(Query):
+    office: str = Field(min_length=1, description="office code (required)")
+    first: date | None = Field(None, alias="from", description="first day (default today)")
+    until: date | None = Field(None, description="last day (default 14 days on, at most 62)")
+
+
+class Book(Body):
+    slot_id: SlotId
+    purpose: str = Field("", max_length=MAX_TEXT)
+    phone: str | None = Field(None, max_length=30, description="for SMS confirmations")
+    case: str | None = Field(None, description="case id or number this is about")
+    applicant: str | None = Field(None, description="office staff: book for this user")
+
+
+class AppointmentFilter(Query):
+    office: str | None = Field(None, description="all of this office (its staff)")
+    day: date | None = Field(None, description="only this day")
+
+
+class MoveAppointment(Body):
+    slot_id: SlotId
+
+
+class CancelService(Body):
+    """Why a booking or a visit is called off."""
+
+    reason: str = Field("", max_length=MAX_TEXT)
+
+
+class Slot(Reply):
+    id: int
+    office: str
+    day: date
+    starts: str
+    ends: str
+    capacity: int
+    booked: int
+    free: int
+    after_hours: bool = Field(description="outside office hours (延时服务)")
+    duty_clerk: str | None
+
+
+class SlotList(Reply):
+    items: list[Slot]
+
+
+class Appointment(Reply):
+    id: int
+    slot: Slot
+    applicant: str
+    booked_by: str
+    case_id: int | None
+    purpose: str
+    clerk: str | None
+    status: Literal["booked", "cancelled"]
+    cancel_reason: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class AppointmentList(Reply):
+    items: list[Appointment]
 
 
 @bp.post("/appointment-slots")
-def open_slot() -> tuple[dict[str, Any], int]:
-    """Open a slot at an office (its staff); outside office hours it needs a duty clerk."""
-    body = Fields(json_object())
-    office = body.text("office", required=True)
-    day = body.text("day", required=True)
-    starts, ends = body.text("starts", required=True), body.text("ends", required=True)
-    capacity = body.integer("capacity", required=True, minimum=1,
-                            maximum=appointments.MAX_CAPACITY)
-    duty = body.text("duty_clerk")
-    body.done()
-    assert office and day and starts and ends and capacity is not None
-    when = day_of("day", day)
-    assert when is not None
+@operation("openSlot", tag="appointments", body=OpenSlot, ok={201: Slot},
+           errors=("403", "404", "409"))
+def open_slot(json: OpenSlot) -> tuple[dict[str, Any], int]:
+    """Open an appointment slot at an office (its staff)."""
     with transaction() as session:
-        slot = appointments.create_slot(session, actor(), office, when, starts, ends, capacity,
-                                        duty_clerk=duty)
+        slot = appointments.create_slot(session, actor(), json.office, json.day, json.starts,
+                                        json.ends, json.capacity, duty_clerk=json.duty_clerk)
         return appointments.slot_dict(slot), 201
 
 
 @bp.get("/appointment-slots")
-def slots() -> dict[str, Any]:
-    """An office's slots with their free places, from a day (default today) for up to 62 days."""
-    query = Fields(request.args, query=True)
-    office = query.text("office", required=True)
-    first, last = day_of("from", query.text("from")), day_of("until", query.text("until"))
-    query.done()
-    assert office is not None
-    first = first or clock.now().date()
-    last = last or first + timedelta(days=14)
+@operation("listSlots", tag="appointments", query=SlotRange, ok={200: SlotList},
+           errors=("404",))
+def slots(query: SlotRange) -> dict[str, Any]:
+    """An office's slots with free places."""
+    first = query.first or clock.now().date()
+    last = query.until or first + timedelta(days=14)
+    # the model cannot compare two fields; the range stays bounded so a query stays small
     if not timedelta(0) <= last - first <= LONGEST_RANGE:
         raise InvalidInput("the range is not right", [FieldError(
             "until", "must be on or after 'from', at most 62 days later")])
     with transaction() as session:
-        rows = appointments.list_slots(session, office, first, last)
+        rows = appointments.list_slots(session, query.office, first, last)
         return {"items": [appointments.slot_dict(s) for s in rows]}
 
 
 @bp.post("/appointments")
-def book() -> tuple[dict[str, Any], int]:
-    """Book a place (office staff may book for a named applicant)."""
-    body = Fields(json_object())
-    slot_id = body.integer("slot_id", required=True, minimum=1, maximum=MAX_ID)
-    applicant = body.text("applicant")
-    case_ref = body.text("case")
-    purpose = body.text("purpose", default="") or ""
-    phone = body.text("phone")
-    body.done()
-    assert slot_id is not None
-    if len(purpose) > 2000 or (phone is not None and len(phone) > 30):
-        raise InvalidInput("a field is too long", [FieldError(
-            "purpose" if len(purpose) > 2000 else "phone", "is too long")])
+@operation("book", tag="appointments", body=Book, ok={201: Appointment},
+           errors=("403", "404", "409"))
+def book(json: Book) -> tuple[dict[str, Any], int]:
+    """Book a place in a slot (预约; 延时服务 outside office hours)."""
     with transaction() as session:
-        made = appointments.book(session, actor(), slot_id, applicant=applicant,
-                                 case_ref=case_ref, purpose=purpose, phone=phone)
+        made = appointments.book(session, actor(), json.slot_id, applicant=json.applicant,
+                                 case_ref=json.case, purpose=json.purpose, phone=json.phone)
         return appointments.as_dict(made), 201
 
 
 @bp.get("/appointments")
-def listing() -> dict[str, Any]:
-    """The caller's appointments, or (office staff, with 'office') all of an office."""
-    query = Fields(request.args, query=True)
-    office = query.text("office")
-    day = day_of("day", query.text("day"))
-    query.done()
+@operation("listAppointments", tag="appointments", query=AppointmentFilter,
+           ok={200: AppointmentList}, errors=("403", "404"))
+def listing(query: AppointmentFilter) -> dict[str, Any]:
+    """The caller's appointments, or an office's (staff)."""
     with transaction() as session:
-        rows = appointments.visible(session, actor(), office, day)
+        rows = appointments.visible(session, actor(), query.office, query.day)
         return {"items": [appointments.as_dict(a) for a in rows]}
 
 
 @bp.get("/appointments/<int:appointment_id>")
+@operation("getAppointment", tag="appointments", ok={200: Appointment}, errors=("404",))
 def one(appointment_id: int) -> dict[str, Any]:
     """One appointment."""
     with transaction() as session:
-        return appointments.as_dict(appointments.get(session, _known(appointment_id), actor()))
+        return appointments.as_dict(appointments.get(session, appointment_id, actor()))
 
 
 @bp.post("/appointments/<int:appointment_id>/move")
-def move(appointment_id: int) -> dict[str, Any]:
+@operation("moveAppointment", tag="appointments", body=MoveAppointment,
+           ok={200: Appointment}, errors=("404", "409"))
+def move(appointment_id: int, json: MoveAppointment) -> dict[str, Any]:
     """Move a booking to another slot of its office."""
-    body = Fields(json_object())
-    slot_id = body.integer("slot_id", required=True, minimum=1, maximum=MAX_ID)
-    body.done()
-    assert slot_id is not None
     with transaction() as session:
-        moved = appointments.move(session, actor(), _known(appointment_id), slot_id)
+        moved = appointments.move(session, actor(), appointment_id, json.slot_id)
         return appointments.as_dict(moved)
 
 
 @bp.post("/appointments/<int:appointment_id>/cancel")
-def cancel(appointment_id: int) -> dict[str, Any]:
-    """Cancel a booking; its place is free again."""
-    body = Fields(json_object(optional=True))
-    reason = body.text("reason", default="") or ""
-    body.done()
+@operation("cancelAppointment", tag="appointments", body=CancelService, optional_body=True,
+           ok={200: Appointment}, errors=("404", "409"))
+def cancel(appointment_id: int, json: CancelService) -> dict[str, Any]:
+    """Cancel a booking."""
     with transaction() as session:
-        done = appointments.cancel(session, actor(), _known(appointment_id), reason[:2000])
+        done = appointments.cancel(session, actor(), appointment_id, json.reason)
         return appointments.as_dict(done)

@@ -2,19 +2,49 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime
+from typing import Any, Literal
 
-from flask import Blueprint, request
+from flask import Blueprint
+from pydantic import Field
 
 from adapters.notify import LogNotifier
-from engine.core.errors import NotFound
 from engine.service.notifications import delivery, outbox
-from web.api.validation import Fields, json_object, paging
+from web.api.declare import Body, Paged, Reply, operation
 from web.context import actor, transaction
-from web.refs import MAX_ID
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
+
+class NotificationFilter(Paged):
+    unread: bool = Field(False, description="only unread ones")
+
+
+class MarkRead(Body):
+    """Nothing to say: marking read takes no fields."""
+
+
+class Notification(Reply):
+    id: int
+    channel: Literal["in_app", "sms", "email"]
+    template: str
+    locale: Literal["zh", "en"]
+    subject: str
+    body: str
+    case_id: int | None
+    status: Literal["pending", "sent", "failed"]
+    attempts: int
+    created_at: datetime
+    sent_at: datetime | None
+    read_at: datetime | None
+
+
+class NotificationPage(Reply):
+    items: list[Notification]
+    total: int
+    unread: int
+    limit: int
+    offset: int
 
 
 @bp.record_once
@@ -24,24 +54,21 @@ def _offline_channel(_state: Any) -> None:
 
 
 @bp.get("")
-def mine() -> dict[str, Any]:
-    """The caller's in-app notifications, unread first, then newest first."""
-    query = Fields(request.args, query=True)
-    unread_only = query.flag("unread")
-    limit, offset = paging(query)
-    query.done()
+@operation("listNotifications", tag="notifications", query=NotificationFilter,
+           ok={200: NotificationPage})
+def mine(query: NotificationFilter) -> dict[str, Any]:
+    """The caller's in-app notifications, unread first."""
     with transaction() as session:
-        rows, total, unread = outbox.inbox(session, actor(), unread_only=unread_only,
-                                           limit=limit, offset=offset)
+        rows, total, unread = outbox.inbox(session, actor(), unread_only=query.unread,
+                                           limit=query.limit, offset=query.offset)
         return {"items": [outbox.as_dict(r) for r in rows], "total": total, "unread": unread,
-                "limit": limit, "offset": offset}
+                "limit": query.limit, "offset": query.offset}
 
 
 @bp.post("/<int:notification_id>/read")
+@operation("readNotification", tag="notifications", body=MarkRead, optional_body=True,
+           ok={200: Notification}, errors=("404",))
 def read(notification_id: int) -> dict[str, Any]:
     """Mark one of the caller's notifications read."""
-    Fields(json_object(optional=True)).done()
-    if notification_id > MAX_ID:
-        raise NotFound(f"notification {notification_id} not found")
     with transaction() as session:
         return outbox.as_dict(outbox.mark_read(session, notification_id, actor()))

@@ -2,152 +2,182 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
-from flask import Blueprint, request
+from flask import Blueprint
+from pydantic import Field
 
-from engine.core.errors import FieldError, InvalidInput, NotFound
 from engine.service import mobile_window, visits
-from web.api.service.appointments import day_of
-from web.api.validation import Fields, json_object
+from web.api.declare import Body, Query, Reply, operation
+from web.api.service.appointments import MAX_TEXT, CancelService
 from web.context import actor, engine, transaction
-from web.refs import MAX_ID
 
 bp = Blueprint("visits", __name__)
 
-MAX_TEXT = 2000
+# the choices of engine.service.visits (REASONS, STATUSES)
+ReasonKind = Literal["park_enterprise", "cannot_travel"]
+VisitStatus = Literal["requested", "assigned", "done", "cancelled"]
 
 
-def _moment(name: str, value: str | None) -> datetime:
-    try:
-        moment = datetime.fromisoformat(value or "")
-    except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None:
-        raise InvalidInput(f"{name} is not a date-time", [FieldError(
-            name, "must be an ISO 8601 date-time with an offset (2026-03-04T14:00:00+08:00)")])
-    return moment
+class AskVisit(Body):
+    office: str = Field(min_length=1, description="office code")
+    # the engine says what a full address is; the bounds here are what a row can hold
+    address: str = Field(max_length=300)
+    reason_kind: ReasonKind
+    reason: str = Field(min_length=1, max_length=MAX_TEXT, description=(
+        "the park enterprise, or why the applicant cannot travel"))
+    window_from: datetime = Field(strict=False, description="with an offset (+08:00)")
+    window_until: datetime = Field(strict=False, description="within 12 hours")
+    phone: str | None = Field(None, max_length=30)
+    case: str | None = Field(None, description="case id or number this is about")
+    applicant: str | None = Field(None, description="office staff: ask for this user")
 
 
-def _short(fields: dict[str, str | None]) -> None:
-    long = [FieldError(k, f"is longer than {MAX_TEXT} characters")
-            for k, v in fields.items() if v is not None and len(v) > MAX_TEXT]
-    if long:
-        raise InvalidInput("a field is too long", long)
+class VisitFilter(Query):
+    office: str | None = Field(None, description="all of this office (its staff)")
+    status: VisitStatus | None = Field(None, description="only visits in this status")
 
 
-def _known(visit_id: int) -> int:
-    if visit_id > MAX_ID:
-        raise NotFound(f"visit {visit_id} not found")
-    return visit_id
+class AssignVisit(Body):
+    clerk: str = Field(min_length=1, description="a clerk of the visit's office")
+
+
+class VisitOutcome(Body):
+    materials_collected: bool = False
+    onsite_check_done: bool = False
+    notes: str = Field("", max_length=MAX_TEXT)
+
+
+class NewMobileIntake(Body):
+    office: str = Field(min_length=1, description="office code")
+    town: str = Field(min_length=1, max_length=100)
+    place: str = Field(min_length=1, max_length=200)
+    market_day: date = Field(strict=False, description="today or within the last 7 days")
+    process: str = Field(min_length=1, description="bundle key or process id")
+    data: dict[str, Any] | None = Field(None, description="the case's start data")
+    business_key: str | None = None
+
+
+class IntakeFilter(Query):
+    office: str = Field(min_length=1, description="office code")
+
+
+class Visit(Reply):
+    id: int
+    applicant: str
+    requested_by: str
+    office: str
+    case_id: int | None
+    address: str
+    reason_kind: ReasonKind
+    reason: str
+    window_from: datetime
+    window_until: datetime
+    clerk: str | None
+    status: VisitStatus
+    materials_collected: bool | None
+    onsite_check_done: bool | None
+    notes: str | None
+    created_at: datetime
+    updated_at: datetime
+
+
+class VisitList(Reply):
+    items: list[Visit]
+
+
+class MobileIntake(Reply):
+    id: int
+    office: str
+    town: str
+    place: str
+    market_day: date
+    clerk: str
+    case_id: int
+    case_number: str
+    created_at: datetime
+
+
+class MobileIntakeList(Reply):
+    items: list[MobileIntake]
 
 
 @bp.post("/visits")
-def ask() -> tuple[dict[str, Any], int]:
-    """Ask an office for a door-to-door visit (park enterprises, people who cannot travel)."""
-    body = Fields(json_object())
-    office = body.text("office", required=True)
-    address = body.text("address", required=True)
-    kind = body.text("reason_kind", required=True, choices=visits.REASONS)
-    reason = body.text("reason", required=True)
-    start, end = body.text("window_from", required=True), body.text("window_until", required=True)
-    phone, case_ref, applicant = body.text("phone"), body.text("case"), body.text("applicant")
-    body.done()
-    assert office and address and kind and reason
-    _short({"address": address, "reason": reason, "phone": phone})
+@operation("askVisit", tag="visits", body=AskVisit, ok={201: Visit}, errors=("403", "404"))
+def ask(json: AskVisit) -> tuple[dict[str, Any], int]:
+    """Ask for a door-to-door visit (上门服务)."""
     with transaction() as session:
-        visit = visits.request(session, actor(), office, address, kind, reason,
-                               _moment("window_from", start), _moment("window_until", end),
-                               phone=phone, case_ref=case_ref, applicant=applicant)
+        visit = visits.request(session, actor(), json.office, json.address, json.reason_kind,
+                               json.reason, json.window_from, json.window_until,
+                               phone=json.phone, case_ref=json.case, applicant=json.applicant)
         return visits.as_dict(visit), 201
 
 
 @bp.get("/visits")
-def listing() -> dict[str, Any]:
-    """The caller's visits (asked for or sent on), or (office staff) all of an office."""
-    query = Fields(request.args, query=True)
-    office = query.text("office")
-    status = query.text("status", choices=visits.STATUSES)
-    query.done()
+@operation("listVisits", tag="visits", query=VisitFilter, ok={200: VisitList},
+           errors=("403", "404"))
+def listing(query: VisitFilter) -> dict[str, Any]:
+    """The caller's visits, or an office's (staff)."""
     with transaction() as session:
-        return {"items": [visits.as_dict(v)
-                          for v in visits.visible(session, actor(), office, status)]}
+        return {"items": [visits.as_dict(v) for v in visits.visible(
+            session, actor(), query.office, query.status)]}
 
 
 @bp.get("/visits/<int:visit_id>")
+@operation("getVisit", tag="visits", ok={200: Visit}, errors=("404",))
 def one(visit_id: int) -> dict[str, Any]:
     """One visit."""
     with transaction() as session:
-        return visits.as_dict(visits.get(session, _known(visit_id), actor()))
+        return visits.as_dict(visits.get(session, visit_id, actor()))
 
 
 @bp.post("/visits/<int:visit_id>/assign")
-def assign(visit_id: int) -> dict[str, Any]:
-    """Send a clerk of the office on the visit (office staff)."""
-    body = Fields(json_object())
-    clerk = body.text("clerk", required=True)
-    body.done()
-    assert clerk is not None
+@operation("assignVisit", tag="visits", body=AssignVisit, ok={200: Visit},
+           errors=("403", "404", "409"))
+def assign(visit_id: int, json: AssignVisit) -> dict[str, Any]:
+    """Send a clerk of the office (office staff)."""
     with transaction() as session:
-        return visits.as_dict(visits.assign(session, actor(), _known(visit_id), clerk))
+        return visits.as_dict(visits.assign(session, actor(), visit_id, json.clerk))
 
 
 @bp.post("/visits/<int:visit_id>/outcome")
-def outcome(visit_id: int) -> dict[str, Any]:
-    """Record what was done on site (the clerk sent, or office staff)."""
-    body = Fields(json_object())
-    collected = body.flag("materials_collected")
-    checked = body.flag("onsite_check_done")
-    notes = body.text("notes", default="") or ""
-    body.done()
-    _short({"notes": notes})
+@operation("recordVisit", tag="visits", body=VisitOutcome, ok={200: Visit},
+           errors=("403", "404", "409"))
+def outcome(visit_id: int, json: VisitOutcome) -> dict[str, Any]:
+    """Record materials collected and the on-site check."""
     with transaction() as session:
         return visits.as_dict(visits.record_outcome(
-            session, actor(), _known(visit_id), materials_collected=collected,
-            onsite_check_done=checked, notes=notes))
+            session, actor(), visit_id, materials_collected=json.materials_collected,
+            onsite_check_done=json.onsite_check_done, notes=json.notes))
 
 
 @bp.post("/visits/<int:visit_id>/cancel")
-def cancel(visit_id: int) -> dict[str, Any]:
-    """Call a visit off before it is done (its applicant or office staff)."""
-    body = Fields(json_object(optional=True))
-    reason = body.text("reason", default="") or ""
-    body.done()
-    _short({"reason": reason})
+@operation("cancelVisit", tag="visits", body=CancelService, optional_body=True,
+           ok={200: Visit}, errors=("404", "409"))
+def cancel(visit_id: int, json: CancelService) -> dict[str, Any]:
+    """Call a visit off."""
     with transaction() as session:
-        return visits.as_dict(visits.cancel(session, actor(), _known(visit_id), reason))
+        return visits.as_dict(visits.cancel(session, actor(), visit_id, json.reason))
 
 
 @bp.post("/mobile-intakes")
-def intake() -> tuple[dict[str, Any], int]:
-    """Take an application at a market-day location: record it and start its case."""
-    body = Fields(json_object())
-    office = body.text("office", required=True)
-    town, place = body.text("town", required=True), body.text("place", required=True)
-    day = body.text("market_day", required=True)
-    process = body.text("process", required=True)
-    data = body.mapping("data") or {}
-    business_key = body.text("business_key")
-    body.done()
-    assert office and town and place and day and process
-    _short({"town": town, "place": place})
-    market_day = day_of("market_day", day)
-    assert market_day is not None
+@operation("mobileIntake", tag="visits", body=NewMobileIntake, ok={201: MobileIntake},
+           errors=("403", "404"))
+def intake(json: NewMobileIntake) -> tuple[dict[str, Any], int]:
+    """Take an application at a market-day location (移动窗口) and start its case."""
     with transaction() as session:
-        made, case = mobile_window.record_intake(engine(), session, actor(), office, town,
-                                                 place, market_day, process, data,
-                                                 business_key=business_key)
+        made, case = mobile_window.record_intake(
+            engine(), session, actor(), json.office, json.town, json.place, json.market_day,
+            json.process, json.data or {}, business_key=json.business_key)
         return mobile_window.as_dict(made, case.number), 201
 
 
 @bp.get("/mobile-intakes")
-def intakes() -> dict[str, Any]:
-    """An office's mobile-window intakes, newest first (office staff)."""
-    query = Fields(request.args, query=True)
-    office = query.text("office", required=True)
-    query.done()
-    assert office is not None
+@operation("listMobileIntakes", tag="visits", query=IntakeFilter, ok={200: MobileIntakeList},
+           errors=("403", "404"))
+def intakes(query: IntakeFilter) -> dict[str, Any]:
+    """An office's mobile-window intakes (staff)."""
     with transaction() as session:
-        return {"items": [mobile_window.as_dict(i, number)
-                          for i, number in mobile_window.intakes(session, actor(), office)]}
+        return {"items": [mobile_window.as_dict(i, number) for i, number in
+                          mobile_window.intakes(session, actor(), query.office)]}

@@ -2,25 +2,107 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Literal
 
-from flask import Blueprint, request
+from flask import Blueprint
+from pydantic import Field
 
 from engine import workdays
 from engine.casework import cases, permissions
 from engine.core import clock
-from engine.core.errors import FieldError, Forbidden, InvalidInput, NotFound
+from engine.core.errors import Forbidden, NotFound
 from engine.models import Case
 from engine.models.clocks import CASE_SCOPE
 from engine.timelimits import clocks
 from engine.timelimits.clocks.operations import MAX_EXTENSION_DAYS
 from web import refs
-from web.api.validation import Fields, json_object
+from web.api.declare import Body, Exact, Reply, operation
 from web.context import actor, transaction
 
 bp = Blueprint("clocks", __name__)
 
 FIRST_YEAR, LAST_YEAR = 1900, 2200
+MAX_REASON = 2000
+
+
+class ExtendClock(Body):
+    """An extension: how many working days, why, and of which clock."""
+
+    days: int = Field(ge=1, le=MAX_EXTENSION_DAYS, description="working days added")
+    # blank reasons are the engine's to refuse, in the words the workbench shows too
+    reason: str = Field(max_length=MAX_REASON, description="why the case needs more time")
+    scope: str | None = Field(None, description="item code; default the case clock")
+
+
+class ClockExtension(Reply):
+    """The one extension a clock may have."""
+
+    days: float
+    by: str | None = None
+    reason: str | None = None
+    at: datetime
+
+
+class Clock(Reply):
+    """A commitment clock: the case's, or one item's."""
+
+    scope: str = Field(description="'case', or the item code")
+    unit: Literal["days", "hours"] = Field(description="hours for instant items (即办件)")
+    started: datetime
+    due: datetime
+    statutory_due: datetime
+    level: Literal["normal", "yellow", "red"]
+    paused: bool
+    paused_reasons: list[str]
+    paused_days: float
+    used: float = Field(description="working days run, pauses taken off")
+    committed: float = Field(description="committed limit with the extension")
+    committed_original: float
+    statutory: float
+    extended: bool
+    extension: ClockExtension | None = None
+    finished: datetime | None = None
+    on_time: bool | None = None
+    confirmed: bool = Field(description="false when a year without calendar data was counted")
+
+
+class CaseClock(Clock):
+    """The case's clock, with the clock of each of its items."""
+
+    case_id: int
+    number: str
+    items: list[Clock]
+
+
+class CoverageQuery(Exact):
+    year: int = Field(ge=FIRST_YEAR, le=LAST_YEAR, description="the year (required)")
+
+
+class WarningQuery(Exact):
+    """No parameters: the warning is today's."""
+
+
+class CalendarCoverage(Reply):
+    """Where one year's working days come from."""
+
+    year: int
+    source: Literal["package", "file", "none"]
+    file: str | None = None
+    holidays: int
+    workdays: int = Field(description="swapped working days (调休)")
+    closures: int
+    confirmed: bool
+    covered: bool
+
+
+class CalendarWarning(Reply):
+    """Today's calendar warning in both languages, each null when there is none."""
+
+    today: date
+    warning: str | None
+    zh: str | None
+    en: str | None
 
 
 def visible_case(session: Any, case_ref: str) -> Case:
@@ -47,42 +129,31 @@ def _shown(session: Any, case: Case) -> dict[str, Any]:
 
 
 @bp.get("/cases/<case_ref>/clock")
+@operation("getCaseClock", tag="clocks", ok={200: CaseClock}, errors=("403", "404"))
 def show(case_ref: str) -> dict[str, Any]:
-    """The case's commitment clock with the clock of each item."""
+    """The case's commitment clock and its items' clocks (404 before acceptance)."""
     with transaction() as session:
         return _shown(session, visible_case(session, case_ref))
 
 
 @bp.post("/cases/<case_ref>/clock/extend")
-def extend(case_ref: str) -> dict[str, Any]:
-    """Extend a running clock once; the caller (a leader or supervisor) is the approver.
-
-    A case the caller may not see answers 404, so its number gives nothing away.
-    """
-    body = Fields(json_object())
-    days = body.integer("days", required=True, minimum=1,
-                        maximum=MAX_EXTENSION_DAYS)
-    reason = body.text("reason", required=True)
-    scope = body.text("scope", default=CASE_SCOPE) or CASE_SCOPE
-    body.done()
-    assert days is not None and reason is not None
-    if len(reason) > 2000:
-        raise InvalidInput("the reason is too long / 延期理由过长",
-                           [FieldError("reason", "is longer than 2000 characters")])
+@operation("extendClock", tag="clocks", body=ExtendClock, ok={200: CaseClock},
+           errors=("403", "404", "409"))
+def extend(case_ref: str, json: ExtendClock) -> dict[str, Any]:
+    """Extend a running clock once (延期); the caller, a leader or supervisor, approves."""
     with transaction() as session:
+        # a case the caller may not see answers 404, so its number gives nothing away
         case = seen_or_missing(session, case_ref)
-        clocks.extend(session, case.id, actor(), days, reason, scope=scope, now=clock.now())
+        clocks.extend(session, case.id, actor(), json.days, json.reason,
+                      scope=json.scope or CASE_SCOPE, now=clock.now())
         return _shown(session, case)
 
 
 @bp.get("/calendar/coverage")
-def coverage() -> dict[str, Any]:
-    """Where a year's working days come from (package, file or none) and if confirmed."""
-    query = Fields(request.args, query=True)
-    year = query.integer("year", required=True, minimum=FIRST_YEAR, maximum=LAST_YEAR)
-    query.done()
-    assert year is not None
-    found = workdays.coverage(year)
+@operation("calendarCoverage", tag="clocks", query=CoverageQuery, ok={200: CalendarCoverage})
+def coverage(query: CoverageQuery) -> dict[str, Any]:
+    """Where a year's working days come from."""
+    found = workdays.coverage(query.year)
     return {"year": found.year, "source": found.source, "file": found.file,
             "holidays": found.holidays, "workdays": found.workdays,
             "closures": found.closures, "confirmed": found.confirmed,
@@ -90,9 +161,10 @@ def coverage() -> dict[str, Any]:
 
 
 @bp.get("/calendar/warning")
-def warning() -> dict[str, Any]:
-    """The calendar warning of today (next 60 days not confirmed), or null."""
-    Fields(request.args, query=True).done()
+@operation("calendarWarning", tag="clocks", query=WarningQuery, ok={200: CalendarWarning})
+def warning(query: WarningQuery) -> dict[str, Any]:
+    """The warning when the next 60 days are not covered by confirmed calendar data (null
+    when they are)."""
     today = clock.now().date()
     return {"today": today.isoformat(), "warning": workdays.coverage_warning(today),
             "zh": workdays.coverage_warning(today, lang="zh"),

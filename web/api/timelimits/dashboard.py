@@ -2,36 +2,96 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
+from pydantic import Field, field_validator
 
 from engine.timelimits import dashboard
-from web.api.validation import Fields
+from web.api.declare import Month, Query, Reply, operation
+from web.api.timelimits.figures import FigureRow
 from web.context import actor, transaction
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
-
-def filters_from(source: Fields) -> dashboard.Filters:
-    """The office, bundle and month asked for (shared with the pages)."""
-    return dashboard.Filters(office=source.text("office") or None,
-                             bundle=source.text("bundle") or None,
-                             month=source.text("month") or None)
+CSV = {"text/csv": {"schema": {"type": "string"}}}
 
 
-def _summary() -> dict[str, Any]:
-    query = Fields(request.args, query=True)
-    filters = filters_from(query)
-    query.done(allow_unknown=True)
-    with transaction() as session:
-        return dashboard.summary(session, actor(), filters)
+class DashboardQuery(Query):
+    """The office, bundle and month the dashboard counts (the pages' filters too)."""
+
+    office: str | None = Field(None, description="only cases accepted by this office")
+    bundle: str | None = Field(None, description="only this bundle")
+    month: Month | None = Field(None, description="opened/closed in this month (YYYY-MM)")
+
+    @field_validator("office", "bundle", "month", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: Any) -> Any:
+        # an empty filter of the page's form (?office=) means no filter
+        return value or None
 
 
-@bp.get("")
-def show() -> dict[str, Any]:
-    """Cases opened and closed, work in progress, overdue and at-risk, commitment figures."""
-    return _summary()
+class ThroughputRow(Reply):
+    office: str
+    bundle: str
+    opened: int
+    closed: int
+    in_progress: int
+    average_working_days: float | None
+    commitment_days: float | None
+    closed_within_commitment: int
+
+
+class WorkInProgressRow(Reply):
+    office: str
+    running_cases: int
+    open_tasks: int
+    overdue_tasks: int
+
+
+class AttentionRow(Reply):
+    """A running case past its commitment, or close to it, or with a step past due."""
+
+    case: str = Field(description="the case number")
+    bundle: str
+    office: str
+    title: str
+    accepted_at: datetime
+    due_at: datetime | None
+    working_days_used: float | None
+    commitment_days: float | None
+    reason: str = Field(description="commitment_passed, commitment_near or "
+                                    "'task_overdue: <task>'")
+
+
+class DashboardTables(Reply):
+    throughput: list[ThroughputRow]
+    work_in_progress: list[WorkInProgressRow]
+    overdue: list[AttentionRow]
+    at_risk: list[AttentionRow]
+    commitment: list[FigureRow]
+
+
+class DashboardFilters(Reply):
+    office: str | None
+    bundle: str | None
+    month: str | None
+
+
+class Dashboard(Reply):
+    """Every table of the dashboard with its totals and the calendar warning."""
+
+    filters: DashboardFilters
+    generated_at: datetime
+    calendar_warning: str | None
+    totals: dict[str, int]
+    tables: DashboardTables
+
+
+def filters_from(query: DashboardQuery) -> dashboard.Filters:
+    """The engine's filters of a read query (shared with the pages)."""
+    return dashboard.Filters(office=query.office, bundle=query.bundle, month=query.month)
 
 
 def csv_response(table: str, body: dict[str, Any]) -> Response:
@@ -43,41 +103,23 @@ def csv_response(table: str, body: dict[str, Any]) -> Response:
     return response
 
 
+def _summary(query: DashboardQuery) -> dict[str, Any]:
+    with transaction() as session:
+        return dashboard.summary(session, actor(), filters_from(query))
+
+
+@bp.get("")
+@operation("dashboard", tag="dashboard", query=DashboardQuery, ok={200: Dashboard},
+           errors=("403", "404"))
+def show(query: DashboardQuery) -> dict[str, Any]:
+    """The dashboard's tables, totals and calendar warning."""
+    return _summary(query)
+
+
 @bp.get("/<table>.csv")
-def export(table: str) -> Response:
-    """One dashboard table as CSV (UTF-8 with a byte-order mark)."""
+@operation("dashboardCsv", tag="dashboard", query=DashboardQuery, ok={200: None},
+           media={200: CSV}, errors=("403", "404"), descriptions={200: "CSV with a header row"})
+def export(table: str, query: DashboardQuery) -> Response:
+    """One dashboard table as CSV."""
     dashboard.check_table(table)
-    return csv_response(table, _summary())
-
-
-def openapi_paths() -> dict[str, Any]:
-    """The dashboard operations for the OpenAPI document."""
-    from web.openapi import _json, _op, _path, _query
-    from web.openapi_types import INT, OBJ, STR, TIME, nullable, obj
-
-    params = [_query("office", "only cases accepted by this office", {"type": "string"}),
-              _query("bundle", "only this bundle", {"type": "string"}),
-              _query("month", "opened/closed in this month (YYYY-MM)",
-                     {"type": "string", "pattern": r"^\d{4}-\d{2}$"})]
-    rows = {"type": "array", "items": OBJ}
-    return {
-        "/api/v1/dashboard": {
-            "get": _op("dashboard", "The dashboard's tables, totals and calendar warning",
-                       "dashboard", {"200": _json(obj({
-                           "filters": OBJ, "generated_at": TIME,
-                           "calendar_warning": nullable(STR),
-                           "totals": {"type": "object", "additionalProperties": INT},
-                           "tables": obj({name: rows for name in dashboard.TABLES},
-                                         closed=False)},
-                           ("tables", "totals"), closed=False), "The dashboard")},
-                       "403", "404", "422", params=params),
-        },
-        "/api/v1/dashboard/{table}.csv": {
-            "get": _op("dashboardCsv", "One dashboard table as CSV", "dashboard",
-                       {"200": {"description": "CSV with a header row", "content": {
-                           "text/csv": {"schema": {"type": "string"}}}}},
-                       "403", "404", "422",
-                       params=[_path("table", "table name", {"enum": list(dashboard.TABLES)}),
-                               *params]),
-        },
-    }
+    return csv_response(table, _summary(query))

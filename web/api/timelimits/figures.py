@@ -3,40 +3,71 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response
+from pydantic import Field
 
-from engine.core.errors import FieldError, InvalidInput
 from engine.org import roles
 from engine.timelimits import commitment_figures
+from web.api.declare import Exact, Month, Reply, operation
 from web.api.service.ratings import OVERSEERS
-from web.api.validation import Fields
 from web.context import actor, transaction
 
 bp = Blueprint("figures", __name__)
 
-MONTH = re.compile(r"^\d{4}-(0[1-9]|1[0-2])$")
 BOM = "\ufeff"
+CSV = {"text/csv": {"schema": {"type": "string"},
+                    "example": ",".join(commitment_figures.COLUMNS) + "\n"}}
+
+
+class FiguresQuery(Exact):
+    office: str | None = Field(None, description="only this office")
+    bundle: str | None = Field(None, description="only this bundle")
+    month: Month | None = Field(None, description="only this month of acceptance (YYYY-MM)")
+    format: Literal["json", "csv"] = Field("json", description="json (default) or csv")
+
+
+class FigureRow(Reply):
+    """The figures of one office, bundle and month of acceptance; shares are of the
+    finished cases, null while there are none."""
+
+    office: str | None
+    bundle: str
+    month: str = Field(pattern=r"^\d{4}-\d{2}$")
+    cases: int
+    finished: int
+    on_time_rate: float | None
+    early_rate: float | None
+    avg_used_days: float | None
+    avg_committed_days: float | None
+    instant_share: float | None
+    overdue: int
+    ratings: int
+    rating_average: float | None
+    ratings_bad: int
+
+
+class Figures(Reply):
+    """The figures with their columns in order."""
+
+    columns: list[str]
+    items: list[FigureRow]
 
 
 @bp.get("/figures")
-def figures() -> dict[str, Any] | Response:
-    """On-time and early rates, days used, instant share, overdue and ratings per group."""
-    query = Fields(request.args, query=True)
-    office, bundle = query.text("office"), query.text("bundle")
-    month = query.text("month")
-    shape = query.text("format", default="json", choices=("json", "csv"))
-    query.done()
-    if month is not None and not MONTH.match(month):
-        raise InvalidInput("month is not a month / 月份格式不正确",
-                           [FieldError("month", "must be YYYY-MM")])
+@operation("figures", tag="figures", query=FiguresQuery, ok={200: Figures}, media={200: CSV},
+           errors=("403",))
+def figures(query: FiguresQuery) -> dict[str, Any] | Response:
+    """Commitment figures per office, bundle and month of acceptance; format=csv for a CSV
+    download."""
     roles.require(actor(), OVERSEERS, "read the commitment figures")
     with transaction() as session:
-        rows = commitment_figures.figures(session, office=office, bundle=bundle, month=month)
-    if shape == "csv":
+        rows = commitment_figures.figures(session, office=query.office, bundle=query.bundle,
+                                          month=query.month)
+    if query.format == "csv":
         name = re.sub(r"[^A-Za-z0-9_-]", "_", "-".join(
-            ["figures", *(v for v in (office, bundle, month) if v)]))
+            ["figures", *(v for v in (query.office, query.bundle, query.month) if v)]))
         # the byte order mark tells Excel the file is UTF-8, so Chinese names read right
         return Response(BOM + commitment_figures.as_csv(rows), mimetype="text/csv",
                         headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})

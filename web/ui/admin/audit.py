@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import render_template, request
 
 from engine.org import admin
-from web.api.org.admin import audit_query
-from web.api.validation import Fields
+from web.api.declare import read
+from web.api.org.admin import AuditSearch
 from web.context import transaction
 from web.ui.admin.blueprint import bp
 from web.ui.admin.pages import PAGE_SIZE, READERS, page_count, page_number
@@ -20,7 +20,7 @@ FILTERS = ("case", "actor", "action", "since", "until")
 def audit() -> str:
     """Audit events matching the filters, newest first."""
     values = {k: request.args.get(k, "").strip() for k in FILTERS}
-    query = audit_query(Fields({k: v for k, v in values.items() if v}, query=True))
+    query = read(AuditSearch, {k: v for k, v in values.items() if v}, "query string").wanted()
     page = page_number()
     with transaction() as session:
         rows, total = admin.search_audit(session, actor(), query, limit=PAGE_SIZE,

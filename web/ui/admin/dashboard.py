@@ -9,8 +9,8 @@ from werkzeug.wrappers import Response
 from engine.core import clock
 from engine.models import Deployment, Office
 from engine.timelimits import dashboard
-from web.api.timelimits.dashboard import csv_response, filters_from
-from web.api.validation import Fields
+from web.api.declare import read
+from web.api.timelimits.dashboard import DashboardQuery, csv_response, filters_from
 from web.context import transaction
 from web.ui.admin.blueprint import bp
 from web.ui.admin.pages import READERS
@@ -20,7 +20,7 @@ MONTHS_SHOWN = 12
 
 
 def _filters() -> dashboard.Filters:
-    return filters_from(Fields({k: v for k, v in request.args.items() if v}, query=True))
+    return filters_from(read(DashboardQuery, request.args.to_dict(), "form"))
 
 
 @bp.get("/dashboard")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask import render_template, request
 
 from engine.org import admin, catalog
+from web.api.declare import read
+from web.api.org.catalog import CatalogList
 from web.context import transaction
 from web.ui.admin.blueprint import bp
 from web.ui.guard import actor, group_required
@@ -60,10 +62,12 @@ def catalog_items() -> str:
     """Search the item catalogue by text and department."""
     search = request.args.get("q", "").strip()
     department = request.args.get("department", "").strip()
+    wanted = read(CatalogList, {"q": search or None, "department": department or None},
+                  "query string")
     page = page_number()
     with transaction() as session:
-        items, total = catalog.list_items(session, department=department or None,
-                                          q=search or None, limit=PAGE_SIZE,
+        items, total = catalog.list_items(session, department=wanted.department,
+                                          q=wanted.q, limit=PAGE_SIZE,
                                           offset=(page - 1) * PAGE_SIZE)
         departments = catalog.list_departments(session)
         rows = [catalog.item_as_dict(i) for i in items]

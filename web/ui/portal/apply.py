@@ -14,6 +14,8 @@ from engine.core import clock
 from engine.core.errors import Conflict, InvalidInput
 from engine.design import application_form
 from engine.models import ApplicationDraft, Office
+from web.api.casework.drafts import DraftChange, NewDraft
+from web.api.declare import read
 from web.context import engine, transaction
 from web.ui import forms, guard
 from web.ui.guard import APPLICANT_GROUPS
@@ -66,6 +68,17 @@ def _prefill(found: BundleGuide) -> dict[str, Any]:
     return {"answers": answers} if not problems else {}
 
 
+def _entered(key: str, data: dict[str, Any], draft_id: int | None) -> NewDraft | DraftChange:
+    """The posted draft fields, read as the drafts API reads a new draft or a change."""
+    fields = {"data": data, "office": request.form.get("office") or None,
+              "channel": request.form.get("channel") or None}
+    if draft_id is None:
+        return read(NewDraft, {**fields, "bundle": key,
+                               "on_behalf_of": request.form.get("on_behalf_of") or None}, "form")
+    return read(DraftChange, {**fields, "version": request.form.get("version", type=int)},
+                "form")
+
+
 @bp.get("/bundles/<key>/apply")
 @guard.group_required(*APPLICANT_GROUPS)
 def apply(key: str) -> Response | tuple[str, int]:
@@ -94,15 +107,16 @@ def save(key: str) -> Response | tuple[str, int]:
         found = guide_of(session, key)
     schema = application_form.application_schema(found.guide, lang())
     data, problems = forms.read_form(schema, request.form)
-    office = request.form.get("office") or None
-    channel = request.form.get("channel") or None
-    on_behalf_of = request.form.get("on_behalf_of") or None
     draft_id = request.form.get("draft_id", type=int)
-    version = request.form.get("version", type=int)
+    entered = _entered(key, data, draft_id)
+    office, channel = entered.office, entered.channel
     with transaction() as session:
-        draft = drafts.save_draft(session, who, key, data, office=office, channel=channel,
-                                  draft_id=draft_id, version=version,
-                                  on_behalf_of=on_behalf_of)
+        if isinstance(entered, NewDraft):
+            draft = drafts.save_draft(session, who, key, data, office=office, channel=channel,
+                                      on_behalf_of=entered.on_behalf_of)
+        else:
+            draft = drafts.save_draft(session, who, key, data, office=office, channel=channel,
+                                      draft_id=draft_id, version=entered.version)
     if request.form.get("action") != "submit":
         flash(_("Your application is saved as a draft. You can come back to it any time."),
               "success")

@@ -2,8 +2,9 @@
 延时服务), door-to-door visits (上门服务), and the commitment clock on the case page.
 
 The engine (engine.service.appointments, engine.service.visits,
-engine.timelimits.clocks) decides everything; these views only read forms, call it and
-put its refusals in the applicant's words.
+engine.timelimits.clocks) decides everything; these views read each form through the model
+of the API route that makes the same call, call the engine and put its refusals in the
+applicant's words.
 """
 
 from __future__ import annotations
@@ -23,6 +24,10 @@ from engine.models import AppointmentSlot, Case, Office
 from engine.org.offices.routing import get_office
 from engine.service import appointments, visits
 from engine.timelimits.clocks import case_clock
+from web.api.declare import B as M
+from web.api.declare import read_form
+from web.api.service.appointments import AppointmentFilter, Book, CancelService, MoveAppointment
+from web.api.service.visits import AskVisit
 from web.context import transaction
 from web.ui import guard
 from web.ui.guard import APPLICANT_GROUPS
@@ -32,6 +37,9 @@ bp = Blueprint("portal_service", __name__, url_prefix="/portal")
 
 # how far ahead a booking may be moved: the slots of the next days are offered
 MOVE_DAYS = 14
+# the fields of the visit form, shown again as typed when it is refused
+VISIT_FIELDS = ("office", "address", "phone", "reason_kind", "reason", "window_from",
+                "window_until")
 
 
 @dataclass
@@ -94,29 +102,24 @@ def _bookable_soon(session: Session, office_code: str) -> list[AppointmentSlot]:
             if s.booked < s.capacity and _begins(session, s) > now]
 
 
-def _slot_id(field: str = "slot_id") -> int | None:
-    raw = request.form.get(field, "")
-    return int(raw) if raw.isdigit() else None
-
-
 @bp.get("/appointments")
 @guard.group_required(*APPLICANT_GROUPS)
 def appointment_page() -> tuple[str, int]:
     """Pick an office and a day, see its slots and free places; my bookings below."""
     me = guard.actor()
     status = 200
+    try:
+        # the page's filter is the office listing's: an office and a day
+        asked = read_form(AppointmentFilter, request.args)
+    except InvalidInput:
+        flash(_("The day must be a date like 2026-12-01."), "error")
+        asked = AppointmentFilter(office=request.args.get("office") or None, day=None)
+        status = 400
     with transaction() as session:
         offices = _office_choices(session)
-        code = request.args.get("office") or (offices[0][0] if offices else "")
+        code = asked.office or (offices[0][0] if offices else "")
         office = get_office(session, code) if code else None
-        day = _today(office)
-        raw_day = request.args.get("day", "")
-        if raw_day:
-            try:
-                day = date.fromisoformat(raw_day)
-            except ValueError:
-                flash(_("The day must be a date like 2026-12-01."), "error")
-                status = 400
+        day = asked.day or _today(office)
         slots = appointments.list_slots(session, code, day, day) if office else []
         mine = appointments.visible(session, me)
         now = clock.now()
@@ -127,6 +130,16 @@ def appointment_page() -> tuple[str, int]:
             bookings=mine, later=later, names=dict(offices),
             open_slot={s.id for s in slots if _begins(session, s) > now})
     return page, status
+
+
+def _posted(model: type[M]) -> M | None:
+    """The posted form read through the API's MODEL, or None with the reason flashed."""
+    try:
+        return read_form(model, request.form)
+    except InvalidInput as err:
+        wrong = {f.path for f in err.fields}
+        flash(_("Choose a slot.") if "slot_id" in wrong else _explain(err), "error")
+        return None
 
 
 def _back(office: str | None = None, day: str | None = None) -> Response:
@@ -140,16 +153,13 @@ def _back(office: str | None = None, day: str | None = None) -> Response:
 def book() -> Response:
     """Book a place in a slot."""
     office, day = request.form.get("office"), request.form.get("day")
-    slot_id = _slot_id()
-    if slot_id is None:
-        flash(_("Choose a slot."), "error")
+    asked = _posted(Book)
+    if asked is None:
         return _back(office, day)
-    purpose = request.form.get("purpose", "").strip()[:500]
-    phone = request.form.get("phone", "").strip()[:30] or None
     try:
         with transaction() as session:
-            booking = appointments.book(session, guard.actor(), slot_id, purpose=purpose,
-                                        phone=phone)
+            booking = appointments.book(session, guard.actor(), asked.slot_id,
+                                        purpose=asked.purpose, phone=asked.phone)
             when = f"{booking.slot.day.isoformat()} {booking.slot.starts}"
     except OnethingError as err:
         flash(_explain(err), "error")
@@ -162,13 +172,12 @@ def book() -> Response:
 @guard.group_required(*APPLICANT_GROUPS)
 def move(appointment_id: int) -> Response:
     """Move one of my bookings to another slot of the same office."""
-    slot_id = _slot_id()
-    if slot_id is None:
-        flash(_("Choose a slot."), "error")
+    asked = _posted(MoveAppointment)
+    if asked is None:
         return _back()
     try:
         with transaction() as session:
-            booking = appointments.move(session, guard.actor(), appointment_id, slot_id)
+            booking = appointments.move(session, guard.actor(), appointment_id, asked.slot_id)
             when = f"{booking.slot.day.isoformat()} {booking.slot.starts}"
     except OnethingError as err:
         flash(_explain(err), "error")
@@ -181,10 +190,12 @@ def move(appointment_id: int) -> Response:
 @guard.group_required(*APPLICANT_GROUPS)
 def cancel(appointment_id: int) -> Response:
     """Cancel one of my bookings."""
-    reason = request.form.get("reason", "").strip()[:500]
+    asked = _posted(CancelService)
+    if asked is None:
+        return _back()
     try:
         with transaction() as session:
-            appointments.cancel(session, guard.actor(), appointment_id, reason)
+            appointments.cancel(session, guard.actor(), appointment_id, asked.reason)
     except OnethingError as err:
         flash(_explain(err), "error")
         return _back()
@@ -208,11 +219,8 @@ def visit_page() -> tuple[str, int]:
     return _visit_page({}, {}, 200)
 
 
-def _window(office: Office, raw: str) -> datetime | None:
-    try:
-        moment = datetime.fromisoformat(raw)
-    except ValueError:
-        return None
+def _local(moment: datetime, office: Office) -> datetime:
+    """MOMENT as typed in the form (no offset) is the office's local time."""
     return moment.replace(tzinfo=ZoneInfo(office.timezone)) if moment.tzinfo is None else moment
 
 
@@ -220,38 +228,38 @@ def _window(office: Office, raw: str) -> datetime | None:
 @guard.group_required(*APPLICANT_GROUPS)
 def request_visit() -> Response | tuple[str, int]:
     """Send a visit request; refused fields come back marked."""
-    form = {k: request.form.get(k, "").strip() for k in (
-        "office", "address", "phone", "reason_kind", "reason", "window_from", "window_until")}
-    errors: dict[str, str] = {}
+    form = {k: request.form.get(k, "").strip() for k in VISIT_FIELDS}
+    try:
+        asked = read_form(AskVisit, form)
+    except InvalidInput as err:
+        return _visit_page(form, _marked(err, unreadable=True), 422)
     try:
         with transaction() as session:
-            office = get_office(session, form["office"]) if form["office"] else None
-            if office is None:
-                errors["office"] = _("Choose an office.")
-                raise InvalidInput("no office")
-            begin, end = _window(office, form["window_from"]), _window(office, form["window_until"])
-            for name, value in (("window_from", begin), ("window_until", end)):
-                if value is None:
-                    errors[name] = _("Enter a date and time.")
-            if begin is None or end is None:
-                raise InvalidInput("bad window")
-            visits.request(session, guard.actor(), office.code, form["address"],
-                           form["reason_kind"], form["reason"], begin, end,
-                           phone=form["phone"][:30] or None)
+            office = get_office(session, asked.office)
+            visits.request(session, guard.actor(), office.code, asked.address,
+                           asked.reason_kind, asked.reason, _local(asked.window_from, office),
+                           _local(asked.window_until, office), phone=asked.phone)
     except InvalidInput as err:
-        errors.update({f.path: _field_message(f.path) for f in err.fields})
-        errors["(form)"] = _("Please correct the fields marked below.")
-        return _visit_page(form, errors, 422)
+        return _visit_page(form, _marked(err), 422)
     except NotFound:
-        errors["office"] = _("Choose an office.")
-        return _visit_page(form, errors, 422)
+        return _visit_page(form, {"office": _("Choose an office.")}, 422)
     flash(_("Your request is sent. The office will tell you which clerk comes."), "success")
     return redirect(url_for("portal_service.visit_page"))
 
 
-def _field_message(path: str) -> str:
-    """What a refused field of the visit form needs, in the page's language."""
-    return {"window_from": _("The visit must start in the future."),
+def _marked(err: InvalidInput, *, unreadable: bool = False) -> dict[str, str]:
+    """The visit form's refused fields with what each needs, and the form's own notice."""
+    errors = {f.path: _field_message(f.path, unreadable=unreadable) for f in err.fields}
+    return {**errors, "(form)": _("Please correct the fields marked below.")}
+
+
+def _field_message(path: str, *, unreadable: bool = False) -> str:
+    """What a refused field of the visit form needs, in the page's language; UNREADABLE
+    when the form could not be read at all (rather than refused by the office's rules)."""
+    if unreadable and path in ("window_from", "window_until"):
+        return _("Enter a date and time.")
+    return {"office": _("Choose an office."),
+            "window_from": _("The visit must start in the future."),
             "window_until": _("The window must end after it starts, within 12 hours."),
             "reason_kind": _("Choose why you ask for a visit."),
             "reason": _("Say in a few words why (the park enterprise, or why you cannot "
@@ -263,10 +271,12 @@ def _field_message(path: str) -> str:
 @guard.group_required(*APPLICANT_GROUPS)
 def cancel_visit(visit_id: int) -> Response:
     """Call off one of my visit requests."""
+    asked = _posted(CancelService)
+    if asked is None:
+        return redirect(url_for("portal_service.visit_page"))
     try:
         with transaction() as session:
-            visits.cancel(session, guard.actor(), visit_id,
-                          request.form.get("reason", "").strip()[:500])
+            visits.cancel(session, guard.actor(), visit_id, asked.reason)
     except OnethingError as err:
         flash(_explain(err), "error")
         return redirect(url_for("portal_service.visit_page"))

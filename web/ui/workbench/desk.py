@@ -10,6 +10,8 @@ from werkzeug.exceptions import NotFound as HttpNotFound
 from engine.core.errors import Conflict, InvalidInput
 from engine.design import application_form
 from engine.service import desk
+from web.api.casework.inbox import WalkIn
+from web.api.declare import read
 from web.context import engine, transaction
 from web.ui import forms
 from web.ui.guard import actor, group_required
@@ -34,6 +36,18 @@ def _desk(bundle: str | None, answers: dict[str, Any], errors: dict[str, str],
                            form=request.form), status
 
 
+def _walk_in(answers: dict[str, Any]) -> WalkIn:
+    """The posted form as the walk-in the API starts (InvalidInput naming what is wrong)."""
+    fields: dict[str, Any] = {"answers": answers,
+                              "new_applicant": request.form.get("new_applicant") == "true",
+                              "display_name": request.form.get("display_name", ""),
+                              "office": request.form.get("office") or None}
+    # a blank field is left out, so that it is "required" (which the page translates)
+    fields |= {name: request.form[name] for name in ("bundle", "applicant", "applicant_user")
+               if request.form.get(name, "").strip()}
+    return read(WalkIn, fields, "form")
+
+
 @bp.get("/desk")
 @group_required("window_clerk")
 def desk_page() -> tuple[str, int]:
@@ -51,19 +65,20 @@ def desk_start() -> tuple[str, int]:
     schema = application_form.answers_schema(guide, lang()) if guide else None
     answers, problems = forms.read_form(schema, request.form)
     errors = forms.check(schema, answers, problems) if schema else {}
-    for name in ("applicant", "applicant_user"):
-        if not request.form.get(name, "").strip():
-            errors[name] = forms.message("is required")
-    if errors:
+    walk_in: WalkIn | None = None
+    try:
+        walk_in = _walk_in(answers)
+    except InvalidInput as exc:
+        for name, text in forms.errors_from(exc).items():
+            errors.setdefault(name, text)
+    if errors or walk_in is None:
         return _desk(bundle, answers, errors, 422)
-    applicant = desk.Applicant(name=request.form["applicant"],
-                               username=request.form["applicant_user"].strip(),
-                               new=request.form.get("new_applicant") == "true",
-                               display_name=request.form.get("display_name", ""))
+    applicant = desk.Applicant(name=walk_in.applicant, username=walk_in.applicant_user.strip(),
+                               new=walk_in.new_applicant, display_name=walk_in.display_name)
     try:
         with transaction() as session:
-            started = desk.start_walk_in(engine(), session, actor(), bundle, answers,
-                                         applicant, office=request.form.get("office") or None)
+            started = desk.start_walk_in(engine(), session, actor(), walk_in.bundle, answers,
+                                         applicant, office=walk_in.office)
             number, office = started.case.number, started.case.office_code
     except InvalidInput as exc:
         return _desk(bundle, answers, forms.errors_from(exc), 422)

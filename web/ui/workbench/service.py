@@ -2,13 +2,14 @@
 door-to-door visits (上门服务) and the mobile window (移动窗口), with the helpers the
 supervision pages (workbench_supervision) share.
 
-Every page reads and writes through the engine modules that the JSON API uses too; a
-refused form comes back to its page with the reason and a 4xx status.
+Every page reads its form through the model of the API route that makes the same engine
+call, and writes through the engine modules that route uses; a refused form comes back to
+its page with the reason and a 4xx status.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -24,6 +25,10 @@ from engine.design import application_form
 from engine.org.offices.members import OFFICE_PREFIX
 from engine.service import appointments, mobile_window, visits
 from engine.service.desk import bundle_keys, clerk_offices, latest_guide
+from web.api.declare import B as M
+from web.api.declare import read_form
+from web.api.service.appointments import AppointmentFilter, OpenSlot
+from web.api.service.visits import AssignVisit, NewMobileIntake, VisitOutcome
 from web.context import engine, transaction
 from web.ui import forms
 from web.ui.guard import actor, group_required
@@ -66,14 +71,22 @@ def office_arg(who: Actor) -> str:
     return mine[0]
 
 
-def read_day(name: str, value: str | None) -> date:
+# the day fields of the service forms: refused in the page's language when they do not read
+DAY_FIELDS = frozenset({"day", "market_day"})
+
+
+def _read(model: type[M], values: Mapping[str, Any]) -> M:
+    """VALUES read through the API route's MODEL, a day that does not read said plainly."""
     try:
-        return date.fromisoformat(value or "")
-    except ValueError:
-        raise InvalidInput(_("Enter a date as YYYY-MM-DD."),
-                           [FieldError(name, "not a date")]) from None
+        return read_form(model, values)
+    except InvalidInput as err:
+        if DAY_FIELDS & {f.path for f in err.fields}:
+            raise InvalidInput(_("Enter a date as YYYY-MM-DD."), err.fields) from None
+        raise
 
 
+# read_moment and read_number serve the supervision pages until they read their forms
+# through their routes' models, as these pages do
 def read_moment(name: str, value: str | None) -> datetime:
     """A datetime-local field read in the county's time zone."""
     try:
@@ -100,8 +113,10 @@ def local_today() -> date:
 def _slots_page() -> str:
     who = actor()
     office = office_arg(who)
-    raw_day = request.values.get("day")
-    day = read_day("day", raw_day) if raw_day else local_today()
+    # the page's filter is the office listing's: an office and a day
+    asked = _read(AppointmentFilter, {"office": office,
+                                                  "day": request.values.get("day")})
+    day = asked.day or local_today()
     with transaction() as session:
         slots = appointments.list_slots(session, office, day, day)
         bookings = appointments.visible(session, who, office, day)
@@ -123,19 +138,16 @@ def slots_page() -> str:
 @clerks_only
 def slot_open() -> Response | tuple[str, int]:
     """Open a slot: day, start, end, capacity, and a duty clerk when after hours."""
-    form = request.form
     try:
-        office = office_arg(actor())
-        day = read_day("day", form.get("day"))
-        capacity = int(read_number("capacity", form.get("capacity")))
+        asked = _read(OpenSlot, {**request.form, "office": office_arg(actor())})
         with transaction() as session:
-            appointments.create_slot(session, actor(), office, day, form.get("starts", ""),
-                                     form.get("ends", ""), capacity,
-                                     form.get("duty_clerk", "").strip() or None)
+            appointments.create_slot(session, actor(), asked.office, asked.day, asked.starts,
+                                     asked.ends, asked.capacity, asked.duty_clerk)
     except (InvalidInput, Conflict) as err:
         return refused(err, _slots_page)
     flash(_("The slot is open for booking."), "success")
-    return redirect(url_for("workbench.slots_page", office=office, day=day.isoformat()), 303)
+    return redirect(url_for("workbench.slots_page", office=asked.office,
+                            day=asked.day.isoformat()), 303)
 
 
 # --- door-to-door visits (上门服务) ---------------------------------------------------
@@ -161,9 +173,9 @@ def visits_page() -> str:
 def visit_assign(visit_id: int) -> Response | tuple[str, int]:
     """Send a clerk of the office on the visit."""
     try:
+        asked = _read(AssignVisit, request.form)
         with transaction() as session:
-            visit = visits.assign(session, actor(), visit_id,
-                                  request.form.get("clerk", "").strip())
+            visit = visits.assign(session, actor(), visit_id, asked.clerk)
             office = visit.office_code
     except (InvalidInput, Conflict) as err:
         return refused(err, _visits_page)
@@ -175,14 +187,13 @@ def visit_assign(visit_id: int) -> Response | tuple[str, int]:
 @clerks_only
 def visit_outcome(visit_id: int) -> Response | tuple[str, int]:
     """Record what the visit achieved."""
-    form = request.form
     try:
+        # an unticked check box sends nothing, which the model reads as false
+        asked = _read(VisitOutcome, request.form)
         with transaction() as session:
             visit = visits.record_outcome(
-                session, actor(), visit_id,
-                materials_collected=form.get("materials_collected") == "on",
-                onsite_check_done=form.get("onsite_check_done") == "on",
-                notes=form.get("notes", "").strip())
+                session, actor(), visit_id, materials_collected=asked.materials_collected,
+                onsite_check_done=asked.onsite_check_done, notes=asked.notes)
             office = visit.office_code
     except (InvalidInput, Conflict) as err:
         return refused(err, _visits_page)
@@ -232,20 +243,22 @@ def mobile_intake() -> Response | tuple[str, int]:
     if errors:
         return _mobile_page(answers, errors), 422
     try:
-        office = office_arg(actor())
-        day = read_day("market_day", form.get("market_day"))
         applicant = form.get("applicant", "").strip()
         if not applicant:
             raise InvalidInput(_("Name the applicant."), [FieldError("applicant", "required")])
+        # the page's fields become the route's: its bundle the process, the answers the data
+        asked = _read(NewMobileIntake, {
+            "office": office_arg(actor()), "town": form.get("town"), "place": form.get("place"),
+            "market_day": form.get("market_day"), "process": bundle,
+            "data": {"applicant": applicant, "answers": answers}})
         with transaction() as session:
             _intake, case = mobile_window.record_intake(
-                engine(), session, actor(), office, form.get("town", ""),
-                form.get("place", ""), day, bundle,
-                {"applicant": applicant, "answers": answers})
+                engine(), session, actor(), asked.office, asked.town, asked.place,
+                asked.market_day, asked.process, asked.data or {})
             number = case.number
     except (InvalidInput, Conflict) as err:
         flash(refusal_text(err), "error")
         errors = forms.errors_from(err) if isinstance(err, InvalidInput) else {}
         return _mobile_page(answers, errors), err.status
     flash(_("Case %(number)s started at the mobile window.", number=number), "success")
-    return redirect(url_for("workbench.mobile_page", office=office), 303)
+    return redirect(url_for("workbench.mobile_page", office=asked.office), 303)

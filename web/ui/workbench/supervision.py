@@ -17,6 +17,9 @@ from engine.core.errors import Conflict, InvalidInput
 from engine.service import ratings
 from engine.timelimits import supervision
 from engine.timelimits.clocks.operations import extend
+from web.api.declare import read
+from web.api.timelimits.clocks import ExtendClock
+from web.api.timelimits.supervision import IssueOrder, ReplyOrder
 from web.context import transaction
 from web.ui.guard import actor, group_required, login_required
 from web.ui.workbench.blueprint import bp
@@ -65,13 +68,18 @@ def supervision_issue() -> Response | tuple[str, int]:
     """Issue an order on a case to a user or a group."""
     form = request.form
     try:
-        deadline = read_moment("deadline", form.get("deadline"))
+        # the case comes from a list of ids; the deadline is county time without an offset
         case_id = int(read_number("case_id", form.get("case_id")))
+        asked = read(IssueOrder, {
+            "case": str(case_id), "message": form.get("message", ""),
+            "deadline": read_moment("deadline", form.get("deadline")),
+            "to_user": form.get("to_user", "").strip() or None,
+            "to_group": form.get("to_group", "").strip() or None}, "form")
+        asked.addressee()
         with transaction() as session:
             order = supervision.issue(
-                session, case_id, actor(), message=form.get("message", ""),
-                deadline=deadline, to_user=form.get("to_user", "").strip() or None,
-                to_group=form.get("to_group", "").strip() or None)
+                session, case_id, actor(), message=asked.message, deadline=asked.deadline,
+                to_user=asked.to_user, to_group=asked.to_group)
             number = order.id
     except (InvalidInput, Conflict) as err:
         return refused(err, _supervision_page)
@@ -84,8 +92,9 @@ def supervision_issue() -> Response | tuple[str, int]:
 def supervision_reply(order_id: int) -> Response | tuple[str, int]:
     """Answer an order addressed to me or my group."""
     try:
+        answer = read(ReplyOrder, {"reply": request.form.get("reply", "")}, "form")
         with transaction() as session:
-            supervision.reply(session, order_id, actor(), request.form.get("reply", ""))
+            supervision.reply(session, order_id, actor(), answer.reply)
     except (InvalidInput, Conflict) as err:
         return refused(err, _supervision_page)
     flash(_("Your reply was recorded."), "success")
@@ -99,15 +108,20 @@ def clock_extend(case_id: int) -> Response | tuple[str, int]:
     the form was on (``next``), else to the supervision page."""
     task = TASK_PATH.fullmatch(request.form.get("next", ""))
     try:
-        days = read_number("days", request.form.get("days"))
+        asked = read(ExtendClock, {"days": _whole(request.form.get("days", "")),
+                                   "reason": request.form.get("reason", "")}, "form")
         with transaction() as session:
-            extend(session, case_id, actor(), days, request.form.get("reason", ""),
-                   now=clock.now())
+            extend(session, case_id, actor(), asked.days, asked.reason, now=clock.now())
     except (InvalidInput, Conflict) as err:
         return refused(err, partial(_task_page, task.group(1)) if task
                         else _supervision_page)
     flash(_("The time limit was extended."), "success")
     return redirect(task.group(0) if task else url_for("workbench.supervision_page"), 303)
+
+
+def _whole(text: str) -> int | str:
+    """TEXT as the whole number it spells, else as it is (for the model to refuse)."""
+    return int(text) if text.strip().isdecimal() and text.isascii() else text
 
 
 def _task_page(item_id: str) -> str:
