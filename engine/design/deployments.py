@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from engine.core import audit, clock
 from engine.core.actors import Actor
-from engine.core.errors import InvalidInput, NotFound, TooLarge
+from engine.core.errors import InvalidInput, NotFound, Problem, TooLarge
 from engine.design.guides import GUIDE_FILE, load_guide
 from engine.models import Deployment, DeploymentFile, ProcessDefinition
 from engine.org import roles
@@ -31,6 +31,9 @@ MAX_BUNDLE_BYTES = 20 * 1024 * 1024
 class DeployResult:
     deployment: Deployment
     created: bool
+    # what the lint found that does not stop the bundle: expressions the sandbox will refuse
+    # when they run, form fields that decide who works a task, ...
+    warnings: list[Problem] = field(default_factory=list)
 
 
 def content_hash(files: Mapping[str, bytes]) -> str:
@@ -90,7 +93,7 @@ def deploy(session: Session, files: Mapping[str, bytes], *, actor: Actor,
     existing = session.scalars(select(Deployment).where(
         Deployment.bundle_key == key, Deployment.content_hash == digest)).first()
     if existing is not None:
-        return DeployResult(existing, False)
+        return DeployResult(existing, False, list(bundle.warnings))
     latest = session.scalar(select(func.max(Deployment.version))
                             .where(Deployment.bundle_key == key)) or 0
     dep = Deployment(bundle_key=key, version=latest + 1, content_hash=digest,
@@ -108,7 +111,7 @@ def deploy(session: Session, files: Mapping[str, bytes], *, actor: Actor,
     audit.record(session, actor, "deployment.created", bundle=key, version=dep.version,
                  deployment_id=dep.id, files=sorted(files))
     log.info("deployed %s version %s (%s)", key, dep.version, digest[:12])
-    return DeployResult(dep, True)
+    return DeployResult(dep, True, list(bundle.warnings))
 
 
 def find_start(session: Session, key: str, version: int | None = None) -> tuple[Deployment, str]:
@@ -127,6 +130,12 @@ def find_start(session: Session, key: str, version: int | None = None) -> tuple[
     if dep is None:
         raise NotFound(f"no deployed bundle or process named '{key}'")
     return dep, key
+
+
+def problem_dict(problem: Problem) -> dict[str, Any]:
+    """A diagram problem or warning as the API shows it."""
+    return {"file": problem.file, "line": problem.line, "element": problem.element,
+            "message": problem.message}
 
 
 def as_dict(dep: Deployment, **extra: Any) -> dict[str, Any]:

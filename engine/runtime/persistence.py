@@ -23,6 +23,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import Table, bindparam, delete, insert, select, update
 from sqlalchemy.orm import Session
 
+from engine.core.errors import ScriptLimitExceeded
 from engine.models import Case, CaseTask
 from engine.runtime import change_tracking
 from engine.runtime.serialization import (
@@ -130,6 +131,29 @@ def _tracked(live: LiveCase) -> tuple[dict[UUID, Any], set[UUID]]:
     return candidates, {tid for tid in removed if tid in live.digests}
 
 
+# what one task may keep, and what one step may add, in serialised characters: a script
+# that builds a few megabytes per loop round must not fill the database
+MAX_TASK_CHARS = 2_000_000
+MAX_STEP_CHARS = 10_000_000
+
+
+def check_stored_size(rows: list[dict[str, Any]]) -> None:
+    """Refuse a step whose task rows are larger than a case may store (nothing is kept)."""
+    total = 0
+    for row in rows:
+        size = len(row["payload"])
+        total += size
+        if size > MAX_TASK_CHARS:
+            task = row.get("spec_name", row["task_id"])
+            raise ScriptLimitExceeded(
+                f"the data of task {task!r} would take {size} characters; a task keeps at "
+                f"most {MAX_TASK_CHARS}: the diagram builds data too large")
+    if total > MAX_STEP_CHARS:
+        raise ScriptLimitExceeded(
+            f"this step would store {total} characters of task data; one step stores at "
+            f"most {MAX_STEP_CHARS}: the diagram builds data too large")
+
+
 def save(session: Session, live: LiveCase) -> int:
     """Write what changed since the last save; return the number of task rows written."""
     started = time.time()
@@ -154,6 +178,7 @@ def save(session: Session, live: LiveCase) -> int:
         if parent is not None and parent.id not in candidates:
             extra[parent.id] = parent
     _write_changed(live, workflow, extra.values(), inserts, updates)
+    check_stored_size(inserts + updates)
     case_id = live.case_id
     # the connection, not the session: these rows are no ORM objects, nothing to autoflush
     conn = session.connection()

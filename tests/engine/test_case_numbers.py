@@ -22,3 +22,44 @@ def test_numbers_count_up_within_a_year_and_restart_in_the_next(db):
             assert next_number(session, "QH") == "QH-2027-000001"
     finally:
         clock.reset()
+
+
+def test_two_first_cases_of_a_year_at_once_both_get_a_number(db):
+    """The first number of a year is taken while another transaction holds the
+    year's first row uncommitted: the second waits for it and takes the next."""
+    import threading
+    import time
+
+    clock.freeze(datetime(2026, 6, 1, 2, 0, tzinfo=UTC))
+    taken: dict[str, str] = {}
+    errors: list[BaseException] = []
+    first_holds = threading.Event()
+
+    def first() -> None:
+        try:
+            with unit_of_work(db) as session:
+                taken["first"] = next_number(session)
+                first_holds.set()
+                time.sleep(0.5)  # the row is written, not yet committed
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+            first_holds.set()
+
+    def second() -> None:
+        try:
+            first_holds.wait(10)
+            with unit_of_work(db) as session:
+                taken["second"] = next_number(session)
+        except BaseException as error:  # noqa: BLE001 - the test reports it
+            errors.append(error)
+
+    try:
+        threads = [threading.Thread(target=first), threading.Thread(target=second)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(30)
+    finally:
+        clock.reset()
+    assert errors == []
+    assert sorted(taken.values()) == ["LL-2026-000001", "LL-2026-000002"]

@@ -94,3 +94,28 @@ def test_only_designers_and_admins_deploy(client, make_user):
     response = upload(client, make_user("ann", "designer"), *signboard_files())
     assert response.status_code == 201
     assert response.get_json()["created_by"] == "ann"
+
+
+def test_deploy_reports_what_will_fail_when_it_runs(client, admin, tmp_path):
+    """An expression the sandbox will refuse deploys (the case is contained when it runs),
+    and the reply names it with file, line and element, as `onething validate` prints it."""
+    diagram = tmp_path / "importer.bpmn"
+    diagram.write_text("""<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="D"
+    targetNamespace="t">
+  <bpmn:process id="importer" isExecutable="true">
+    <bpmn:startEvent id="s"><bpmn:outgoing>f1</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:scriptTask id="grab" scriptFormat="python"><bpmn:incoming>f1</bpmn:incoming>
+      <bpmn:outgoing>f2</bpmn:outgoing><bpmn:script>import os</bpmn:script></bpmn:scriptTask>
+    <bpmn:endEvent id="e"><bpmn:incoming>f2</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="grab"/>
+    <bpmn:sequenceFlow id="f2" sourceRef="grab" targetRef="e"/>
+  </bpmn:process>
+</bpmn:definitions>""", encoding="utf-8")
+    response = upload(client, admin, diagram)
+    assert response.status_code == 201, response.get_json()
+    [warning] = response.get_json()["warnings"]
+    assert (warning["file"], warning["element"]) == ("importer.bpmn", "grab")
+    assert "refused by the sandbox" in warning["message"] and warning["line"]
+    again = upload(client, admin, diagram)
+    assert again.status_code == 200 and again.get_json()["warnings"] == [warning]

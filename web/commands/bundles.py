@@ -92,6 +92,8 @@ def deploy(state: CliState, paths: tuple[Path, ...], bundle_key: str | None) -> 
                 report_problems(err, group)
                 click.get_current_context().exit(1)
             dep = result.deployment
+            for warning in result.warnings:
+                click.echo(f"warning: {warning}", err=True)
             lines.append(f"{'created' if result.created else 'unchanged'}: {dep.bundle_key} "
                          f"version {dep.version} ({dep.content_hash})")
     for line in lines:

@@ -101,6 +101,8 @@ def upload(key: str) -> Response:
             raise
         flash(err.message, "error")
         return redirect(url_for(".index"))
+    for warning in result.warnings[:20]:
+        flash(_("Warning: %(problem)s", problem=str(warning)), "warning")
     if result.created:
         flash(_("Deployed %(bundle)s version %(version)s.", bundle=key, version=number),
               "success")

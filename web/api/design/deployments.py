@@ -16,7 +16,7 @@ from engine.core.errors import Forbidden, InvalidInput, NotFound
 from engine.design import deployments
 from engine.models import Deployment as DeploymentRow
 from engine.models import DeploymentFile
-from web.api.declare import Body, Paged, Reply, operation, read
+from web.api.declare import Body, DiagramProblem, Paged, Reply, operation, read
 from web.context import actor, transaction
 
 bp = Blueprint("deployments", __name__, url_prefix="/deployments")
@@ -58,6 +58,10 @@ class DeploymentFileRef(Reply):
 class VersionFacts(Reply):
     """What every reply about a deployed version says of it."""
 
+    warnings: list[DiagramProblem] | None = Field(
+        None, description="only on deploying or saving: what the checks found that does not "
+                          "stop the bundle (an expression the sandbox will refuse when it "
+                          "runs, a form field that decides who works a task)")
     id: int
     bundle: str
     version: int
@@ -112,14 +116,16 @@ def uploaded_files() -> dict[str, bytes]:
 def create() -> tuple[dict[str, Any], int, dict[str, str]]:
     """Deploy a bundle (BPMN, DMN, forms) as a new version."""
     who = actor()
-    # stopgap until engine.deployments.deploy checks this itself (see the lead's backlog)
+    # refused before the upload is read, as the engine would refuse it after
     if not (who.is_admin or DESIGNERS in who.groups):
         raise Forbidden(f"only administrators and the '{DESIGNERS}' group may deploy")
     form = read(DeployForm, request.form.to_dict())
     files = uploaded_files()
     with transaction() as session:
         result = deployments.deploy(session, files, actor=who, bundle_key=form.bundle or None)
-        body = deployments.as_dict(result.deployment, created=result.created)
+        body = deployments.as_dict(result.deployment, created=result.created,
+                                   warnings=[deployments.problem_dict(w)
+                                             for w in result.warnings])
     status = 201 if result.created else 200
     return body, status, {"Location": f"{request.path}/{body['id']}"}
 

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Blueprint
 from pydantic import Field
 
-from engine.design import heat, studio, version_diff
+from engine.design import deployments, heat, studio, version_diff
 from engine.design.deployments import DeployResult
 from engine.org import roles
 from web.api.declare import Body, Query, Reply, operation
@@ -122,7 +122,8 @@ def _may_use_studio() -> None:
 
 
 def _deployed(result: DeployResult) -> tuple[dict[str, Any], int]:
-    body = {**studio.version_as_dict(result.deployment), "created": result.created}
+    body = {**studio.version_as_dict(result.deployment), "created": result.created,
+            "warnings": [deployments.problem_dict(w) for w in result.warnings]}
     return body, 201 if result.created else 200
 
 

@@ -80,13 +80,16 @@
     var overlays = modeler.get("overlays");
     var canvas = modeler.get("canvas");
     overlays.remove({ type: "problem" });
+    overlays.remove({ type: "warning" });
     modeler.get("elementRegistry").forEach(function (shape) {
       canvas.removeMarker(shape.id, "studio-problem");
+      canvas.removeMarker(shape.id, "studio-warning");
     });
     document.getElementById("problems").textContent = "";
   }
 
-  function showProblems(modeler, problems) {
+  function showProblems(modeler, problems, kind) {
+    kind = kind || "problem";
     var list = document.getElementById("problems");
     var registry = modeler.get("elementRegistry");
     var overlays = modeler.get("overlays");
@@ -94,16 +97,17 @@
     problems.forEach(function (p) {
       var item = document.createElement("li");
       item.dataset.element = p.element || "";
+      item.className = "studio-" + kind;
       item.textContent = p.file + (p.line ? ":" + p.line : "") +
         (p.element ? ": " + p.element : "") + ": " + p.message;
       list.appendChild(item);
       if (p.element && registry.get(p.element)) {
-        canvas.addMarker(p.element, "studio-problem");
+        canvas.addMarker(p.element, "studio-" + kind);
         var note = document.createElement("span");
-        note.className = "studio-badge studio-badge-problem";
-        note.textContent = "!";
+        note.className = "studio-badge studio-badge-" + kind;
+        note.textContent = kind === "warning" ? "?" : "!";
         note.title = p.message;
-        overlays.add(p.element, "problem", { position: { top: -12, left: -12 }, html: note });
+        overlays.add(p.element, kind, { position: { top: -12, left: -12 }, html: note });
       }
     });
   }
@@ -131,6 +135,9 @@
         link.textContent = " v" + body.version;
         link.id = "saved-version";
         document.getElementById("save-status").appendChild(link);
+        if (body.warnings && body.warnings.length) {
+          showProblems(modeler, body.warnings, "warning");
+        }
       } else if (body.problems) {
         status(el.dataset.msgProblems, "problems");
         showProblems(modeler, body.problems);
