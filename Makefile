@@ -56,7 +56,7 @@ test-pg: install browser
 	TEST_DATABASE_URL=postgresql+psycopg://postgres@127.0.0.1:5432/test $(BIN)/python -m pytest -q -p no:cacheprovider
 
 soak: install
-	ONETHING_SOAK_ROUNDS=2000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/long_cases tests/engine/test_long_case.py
+	ONETHING_SOAK_ROUNDS=2000 $(BIN)/python -m pytest -q -p no:cacheprovider tests/runtime/long_cases tests/runtime/test_long_case.py
 
 bench: install
 	$(BIN)/python -m tests.perf.bench_engine

@@ -141,3 +141,15 @@ def cycles(folder: Path) -> list[list[str]]:
 @pytest.mark.parametrize("folder", ["engine", "web", "adapters"])
 def test_no_import_circles(folder: str) -> None:
     assert cycles(ROOT / folder) == []
+
+
+# the tests' folders beside the wings: the app's own plumbing, the live browser, the API
+# contract, the benchmarks and the shared fixture files
+ACROSS_THE_WINGS = {"web", "ui", "browser", "contract", "perf", "data"}
+
+
+def test_tests_follow_the_wings() -> None:
+    wings = {p.name for p in ENGINE.iterdir() if (p / "__init__.py").exists()}
+    folders = {p.name for p in (ROOT / "tests").iterdir() if p.is_dir() and p.name != "__pycache__"}
+    strays = folders - wings - ACROSS_THE_WINGS
+    assert strays == set(), f"test folders that are no wing of engine/: {sorted(strays)}"

@@ -5,6 +5,7 @@ task runs and the case goes on until it waits again, in one unit of work."""
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -17,7 +18,7 @@ from engine.casework import bundle_checks, contracts, forms, work_items
 from engine.casework.advancing import advance
 from engine.core import clock
 from engine.core.actors import Actor
-from engine.core.errors import Conflict, Forbidden, TaskNotReady
+from engine.core.errors import Conflict, Forbidden, InvalidInput, TaskNotReady
 from engine.models import Case, WorkItem
 from engine.runtime.case_runner import lock_case_of_item
 
@@ -50,9 +51,12 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
         if not work_items.may_work_on(item, actor, on_behalf_of):
             raise Forbidden(f"{actor.label} may not complete this task")
     bundle = rt.specs.get(session, case.deployment_id)
-    forms.check_data(data, "task data")
     contract = contracts.for_task(bundle, item)
-    contracts.check(contract, data, "the task" if contract.schema is None else "the form")
+    what = "the task" if contract.schema is None else "the form"
+    if not isinstance(data, dict):
+        forms.check_data(data, "task data")
+    _refuse_all(lambda: forms.check_data(data, "task data"),
+                lambda: contracts.check(contract, data, what))
     forms.validate(contract.schema, data)
     bundle_checks.run(case, item, data)
 
@@ -76,3 +80,19 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
     return advance(rt, session, item.case_id, actor, "task.completed", finish,
                    task_id=item.id, element_id=item.element_id, data=data,
                    task_before=before, locked=case)
+
+
+def _refuse_all(*checks: Callable[[], None]) -> None:
+    """Run every check and refuse once, naming what each one found: a key the form does
+    not declare is named even when another key holds text no database can store."""
+    found: list[InvalidInput] = []
+    for check in checks:
+        try:
+            check()
+        except InvalidInput as error:
+            found.append(error)
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        fields = [f for error in found for f in error.fields]
+        raise InvalidInput("; ".join(str(error) for error in found), fields)

@@ -12,9 +12,9 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from . import chromium
-from .actions import shot
-from .server import LiveServer, start
+from tests.browser import chromium
+from tests.browser.actions import shot
+from tests.browser.server import LiveServer, start
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

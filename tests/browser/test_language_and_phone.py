@@ -6,10 +6,10 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
 
-from .actions import login, shot
+from tests.browser.actions import login, shot
 
 if TYPE_CHECKING:
-    from .conftest import ContextFactory
+    from tests.browser.conftest import ContextFactory
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}

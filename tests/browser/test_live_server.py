@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from .actions import shot
+from tests.browser.actions import shot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
-    from .server import LiveServer
+    from tests.browser.server import LiveServer
 
 
 def test_the_live_server_serves_the_migrated_demo(page: Page, live_server: LiveServer) -> None:

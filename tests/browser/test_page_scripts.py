@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .actions import login, logout
+from tests.browser.actions import login, logout
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
 
-from .actions import PASSWORDS, login, logout, shot
+from tests.browser.actions import PASSWORDS, login, logout, shot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .actions import login, logout, shot
+from tests.browser.actions import login, logout, shot
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from playwright.sync_api import expect
 
-from .actions import login, logout, shot
+from tests.browser.actions import login, logout, shot
 
 if TYPE_CHECKING:
     from playwright.sync_api import FilePayload, Page

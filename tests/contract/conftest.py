@@ -50,7 +50,7 @@ def demo_app(contract_db_url: str, tmp_path_factory: pytest.TempPathFactory
     app = create_app({"DATABASE_URL": contract_db_url, "TESTING": True,
                       "EMBEDDED_WORKER": False,
                       # one client sends an unknown token to every operation: the throttle
-                      # would answer 429 after the first twenty (tests/web/test_token_throttle)
+                      # would answer 429 after the first twenty (tests/org/api/test_token_throttle)
                       "TOKEN_ADDRESS_LIMIT": 1_000_000,
                       "MATERIALS_ROOT": str(tmp_path_factory.mktemp("materials"))})
     yield app

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
-from .test_openapi_contract import OPERATIONS, PATHS, assert_status_listed
+from tests.contract.test_openapi_contract import OPERATIONS, PATHS, assert_status_listed
 
 PROBLEM = "application/problem+json"
 JSON_BODIES = [(path, method) for path, method in OPERATIONS

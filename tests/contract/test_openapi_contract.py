@@ -22,9 +22,8 @@ from schemathesis.checks import (
     status_code_conformance,
 )
 
+from tests.contract.objects import start_case
 from web.api.openapi import document
-
-from .objects import start_case
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance]
 EXAMPLES = 4

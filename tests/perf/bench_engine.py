@@ -46,8 +46,7 @@ from engine.models import Base, WorkItem
 from engine.runtime.diagrams import compile_bundle
 from engine.runtime.engine import Engine
 from engine.runtime.serialization import SERIALIZER
-
-from . import breakdown
+from tests.perf import breakdown
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 _NEXT_ITEM = (select(WorkItem.id, WorkItem.element_id)

@@ -22,7 +22,7 @@ def measure(rounds: int, patched: bool, save_every: int) -> dict[str, object]:
         import engine.runtime.spiff_patches
 
         engine.spiff_patches.apply()
-    from tests.long_cases import driving
+    from tests.runtime.long_cases import driving
 
     ser = driving.serializer()
     started = time.perf_counter()

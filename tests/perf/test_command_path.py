@@ -21,8 +21,7 @@ from engine.models import Case, CaseTask, WorkItem
 from engine.runtime import case_events, case_runner, persistence
 from engine.runtime.serialization import blank_key, task_json
 from tests.conftest import DATA
-
-from . import bench_engine
+from tests.perf import bench_engine
 
 
 @pytest.fixture

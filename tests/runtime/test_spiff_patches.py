@@ -29,7 +29,7 @@ spiff_patches.apply()
 
 TESTS = Path(__file__).resolve().parents[1]
 LOOP = TESTS / "data" / "loop.bpmn"
-LOOP_PARALLEL = TESTS / "long_cases" / "data" / "loop_parallel.bpmn"
+LOOP_PARALLEL = TESTS / "runtime" / "long_cases" / "data" / "loop_parallel.bpmn"
 ORDER_WAITER = TESTS / "data" / "features" / "order_waiter.bpmn"
 
 UPSTREAM_MAX_DEPTH = 1000  # TaskIterator's default max_depth in SpiffWorkflow 3.2.0

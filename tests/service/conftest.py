@@ -9,9 +9,8 @@ import pytest
 
 from engine.core import clock
 from engine.service.notifications import delivery
+from tests.service.support import MONDAY, FakeSms, seed
 from tests.web.conftest import admin, app, client, make_user
-
-from .support import MONDAY, FakeSms, seed
 
 __all__ = ["admin", "app", "client", "make_user"]
 

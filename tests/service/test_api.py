@@ -6,10 +6,9 @@ from engine.core import clock
 from engine.core.db import unit_of_work
 from engine.models import Office
 from engine.service.notifications import outbox
+from tests.service.support import MONDAY
 from tests.web.support import assert_problem
 from web.context import onething
-
-from .support import MONDAY
 
 
 def setup(app, make_user):

@@ -13,8 +13,17 @@ from engine.core.db import unit_of_work
 from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import AppointmentSlot, AuditEvent
 from engine.service import appointments
-
-from .support import CLERK, DUTY, LI, OTHER_CLERK, SATURDAY, WEDNESDAY, ZHANG, messages, worker
+from tests.service.support import (
+    CLERK,
+    DUTY,
+    LI,
+    OTHER_CLERK,
+    SATURDAY,
+    WEDNESDAY,
+    ZHANG,
+    messages,
+    worker,
+)
 
 
 def open_slot(db, starts="09:00", ends="10:00", capacity=2, day=WEDNESDAY, duty=None) -> int:

@@ -12,9 +12,8 @@ from engine.core.db import unit_of_work
 from engine.core.errors import NotFound
 from engine.models import Job
 from engine.service.notifications import delivery, outbox
-from tests.bundles.support import CLERK, BundleScenario
-
-from .support import LI, ZHANG, FakeSms, messages, worker
+from tests.design.bundles.support import CLERK, BundleScenario
+from tests.service.support import LI, ZHANG, FakeSms, messages, worker
 
 RESTAURANT = {"has_licence": False, "area": 180, "menu": "hot_food", "outdoor_sign": False}
 

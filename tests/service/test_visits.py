@@ -11,9 +11,8 @@ from engine.core.db import unit_of_work
 from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Case
 from engine.service import mobile_window, visits
-from tests.bundles.support import BundleScenario
-
-from .support import CLERK, DUTY, LI, OTHER_CLERK, ZHANG, messages
+from tests.design.bundles.support import BundleScenario
+from tests.service.support import CLERK, DUTY, LI, OTHER_CLERK, ZHANG, messages
 
 AT = datetime.fromisoformat("2026-03-04T14:00:00+08:00")
 

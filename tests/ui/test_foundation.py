@@ -7,7 +7,7 @@ from collections.abc import Callable
 from flask import Flask
 from flask.testing import FlaskClient
 
-from .conftest import PASSWORD, csrf_of, sign_in
+from tests.ui.conftest import PASSWORD, csrf_of, sign_in
 
 
 def test_login_sets_a_hardened_session_cookie_and_logout_ends_it(

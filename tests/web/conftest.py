@@ -12,11 +12,10 @@ from flask.testing import FlaskClient
 
 from engine.core.db import unit_of_work
 from engine.org import users
+from tests.web.support import Headers
 from web.app import create_app
 from web.cli import main
 from web.context import onething
-
-from .support import Headers
 
 
 @pytest.fixture

@@ -9,9 +9,8 @@ from typing import Any
 import click
 import pytest
 
+from tests.web.support import DATA, SIGNBOARD, signboard_files
 from web.cli import main
-
-from .support import DATA, SIGNBOARD, signboard_files
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:

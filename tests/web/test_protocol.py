@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 
 from engine.core import migrate
+from tests.web.support import assert_problem
 from web.app import create_app
 from web.context import onething
-
-from .support import assert_problem
 
 
 def test_missing_token_is_401_with_a_challenge(client):

@@ -1,0 +1,1 @@
+"""The core wing: the schema, its migrations, the clock."""

@@ -1,0 +1,1 @@
+"""The designer's wing: bundles, deployments, the studio, guides."""

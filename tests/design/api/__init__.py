@@ -1,0 +1,1 @@
+"""The deployments and guides API."""

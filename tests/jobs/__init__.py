@@ -1,0 +1,1 @@
+"""The jobs wing: timers, messages, external work, retries and the worker."""

@@ -1,0 +1,1 @@
+"""The events and external-work API."""

@@ -1,0 +1,1 @@
+"""The organisation wing: offices, users, catalogue, sign-in and sessions, admin."""
