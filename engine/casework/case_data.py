@@ -60,11 +60,7 @@ def view(rt: Engine, session: Session, case: Case, actor: Actor) -> list[dict[st
     """The declared data of CASE for staff who may see it: name, title and value."""
     permissions.check_staff_visible(session, case, actor)
     bundle = rt.specs.get(session, case.deployment_id)
-    guide = None
-    if guides.GUIDE_FILE in bundle.files:
-        guide = rt.guides.get(case.deployment_id)
-        if guide is None:
-            guide = rt.guides[case.deployment_id] = guides.load_guide(bundle.files)
+    guide = guides.guide_of_version(rt.guides, case.deployment_id, bundle.files)
     names = declared(bundle, guide)
     data = current(rt, session, case)
     return [{"name": name, "title": title, "value": data[name]}

@@ -465,3 +465,14 @@ def one_time_notice(guide: Guide, situation: Situation, lang: str = "zh") -> str
     out += [f"- **{c.name.get(lang)}**: {c.detail.get(lang)}" for c in guide.channels]
     out.append("")
     return "\n".join(out)
+
+
+def guide_of_version(cache: dict[int, Any], deployment_id: int,
+                     files: Mapping[str, bytes]) -> Guide | None:
+    """The guide of one bundle version, read once and kept in CACHE; None without one."""
+    if GUIDE_FILE not in files:
+        return None
+    guide = cache.get(deployment_id)
+    if guide is None:
+        guide = cache[deployment_id] = load_guide(files)
+    return guide

@@ -121,6 +121,10 @@ def accept_with_gaps(page: Page, number: str) -> None:
     shot(page, "a09-clerk-inbox")
     assert open_group_task(page, number)
     assert page.get_by_test_id("case-number").inner_text() == number
+    # the window compares the application with the materials: the phone entered, every item
+    expect(page.get_by_test_id("application")).to_contain_text("13905340000")
+    codes = page.get_by_test_id("decided-item")
+    assert {codes.nth(i).get_attribute("data-code") for i in range(codes.count())} == ITEMS
     page.get_by_test_id("claim").click()
     expect(page.get_by_test_id("task-assignee")).to_have_text("clerk_tieying")
     assert page.get_by_test_id("missing-material").all_inner_texts() == [
@@ -137,12 +141,20 @@ def accept_with_gaps(page: Page, number: str) -> None:
 
 
 def decide_items(page: Page, reviewer: str, number: str, shot_name: str) -> int:
-    """REVIEWER approves every item of case NUMBER waiting in their group inbox; how many."""
+    """REVIEWER approves every item of case NUMBER waiting in their group inbox; how many.
+    Each review task names the one item it decides, a different one each time."""
     login(page, reviewer)
     decided = 0
+    seen: set[str | None] = set()
     while open_group_task(page, number):
         if decided == 0:
             shot(page, shot_name)
+        item = page.get_by_test_id("decided-item")
+        expect(item).to_have_count(1)
+        assert item.get_by_test_id("item-name").inner_text().strip()
+        code = item.get_attribute("data-code")
+        assert code in ITEMS and code not in seen, (code, seen)
+        seen.add(code)
         page.get_by_test_id("claim").click()
         expect(page.get_by_test_id("task-assignee")).to_have_text(reviewer)
         page.get_by_role("combobox", name="Decision").select_option("approve")

@@ -14,12 +14,14 @@ from flask import Response, render_template, request
 from sqlalchemy.orm import Session
 
 from engine.casework import (
+    application_view,
     case_data,
     comments,
     inbox,
     materials,
     permissions,
     task_access,
+    task_items,
     watches,
     work_items,
 )
@@ -110,14 +112,20 @@ def task_context(session: Session, item_id: str, *, data: dict[str, Any] | None 
         checklist: materials.Checklist | None = materials.list_materials(session, case, who)
         notes = comments.list_for_case(session, case, who)
         declared = case_data.view(engine(), session, case, who)
+        entered = application_view.application(engine(), session, case, who, lang())
+        # what the application panel shows is not repeated under the case data
+        shown = {row["name"].split(".")[0] for row in entered}
+        declared = [row for row in declared if row["name"] not in shown]
     except Forbidden:
-        checklist, notes, declared = None, [], []
+        checklist, notes, declared, entered = None, [], [], []
     return {
         "item": item, "task": work_items.as_dict(item), "case": case, "schema": schema,
         "fields": forms.build_fields(schema, values, errors or {}, lang(), ui),
         "errors": errors or {}, "quick": quick_actions(schema),
         "action": request.args.get("action", ""), "checklist": checklist,
         "inline_types": INLINE_TYPES, "comments": notes, "case_data": declared,
+        "decided_items": task_items.decided_items(session, item),
+        "return_reason": task_items.return_reason(item), "application": entered,
         "history": audit.trail(session, case.id),
         "clock": _case_clock(session, case.id),
         "applicant": materials.start_data(session, case).get("applicant"),
