@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from engine.core.errors import OnethingError, Unauthorized
 from web import auth as api_auth
 from web import errors as api_errors
-from web.ui import assets, csrf, forms, guard, i18n
+from web.ui import assets, csrf, forms, guard, i18n, names
 from web.ui.i18n import _
 
 log = logging.getLogger(__name__)
@@ -125,6 +125,7 @@ def register(app: Flask) -> None:
         SESSION_COOKIE_SECURE=bool(app.config.get("HTTPS", env_flag("ONETHING_HTTPS", False))),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
     i18n.init(app)
+    names.init(app)
     # bilingual model texts ("受理审查 Check materials and accept") in the page's language
     app.add_template_filter(lambda text: forms.localize(text, i18n.lang()), "local")
     csrf.init(app)

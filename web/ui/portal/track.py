@@ -20,6 +20,7 @@ from engine.models import AuditEvent, Case, Office, WorkItem
 from engine.runtime.engine import Engine
 from web.ui import forms as page_forms
 from web.ui.i18n import _, lang
+from web.ui.names import role_name
 
 REVIEW_ELEMENT = "review"
 AGENTS = frozenset({"agent"})
@@ -72,15 +73,6 @@ def _who(label: str | None, me: Actor) -> str:
     if label in (me.username, me.label):
         return _("you")
     return label
-
-
-def role_name(role: str) -> str:
-    """A role of the org model in plain words."""
-    names = {"window_clerk": _("window clerk"), "reviewer": _("reviewer"),
-             "agent": _("agent"), "supervisor": _("supervisor"), "leader": _("leader"),
-             "designer": _("designer"), "admin": _("administrator"),
-             "applicant": _("the applicant"), "department": _("the department")}
-    return names.get(role, role)
 
 
 def office_names(session: Session) -> dict[str, str]:
