@@ -157,8 +157,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     # the offline default; a deployment with S3-compatible storage puts its own store here
     app.extensions[FILES] = LocalFileStore(app.config["MATERIALS_ROOT"])
 
-    from web import api, errors
+    from web import access_log, api, errors
 
+    access_log.init(app)
     errors.register(app)
     api.register(app)
     from web import ui

@@ -7,16 +7,17 @@ import signal
 from types import FrameType
 
 import click
-from werkzeug.serving import run_simple
 
 from engine.core import migrate
 from engine.core.clock import now
 from engine.jobs.worker import Worker, run_until_idle
 from engine.workdays import coverage_warning
+from web import serving
 from web.app import UnsafeSecretKey, create_app
 from web.commands.state import CliState, pass_state
 from web.context import onething
 from web.schema import ensure_schema
+from web.serving import ServeOptions, default_workers
 
 log = logging.getLogger(__name__)
 
@@ -45,38 +46,42 @@ def warn_calendar_coverage() -> None:
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", type=click.IntRange(1, 65535), default=5000, show_default=True)
+@click.option("--workers", type=click.IntRange(1, 64), default=None,
+              help="Web processes (default: 1 on SQLite, two per core on PostgreSQL).")
+@click.option("--threads", type=click.IntRange(1, 256), default=8, show_default=True,
+              help="Request threads per process.")
 @click.option("--no-worker", is_flag=True,
               help="Do not run jobs (timers, retries) in this process; run `onething worker`.")
 @pass_state
-def serve(state: CliState, host: str, port: int, no_worker: bool) -> None:
-    """Run the web application.
+def serve(state: CliState, host: str, port: int, workers: int | None, threads: int,
+          no_worker: bool) -> None:
+    """Run the web application on gunicorn (threaded workers, keep-alive).
 
-    A job worker thread runs in the same process unless --no-worker is given or
+    A job worker thread runs in each web process unless --no-worker is given or
     ONETHING_EMBEDDED_WORKER is false. The schema is migrated first if needed. Sessions
     are signed with ONETHING_SECRET_KEY, else with a key made on first start and kept in
     instance/secret_key (ONETHING_SECRET_KEY_FILE); the development key is refused unless
-    ONETHING_DEV=1.
+    ONETHING_DEV=1. SIGTERM or Ctrl-C finishes the requests in flight, then exits.
     """
     state.long_running()
+    config = {"DATABASE_URL": state.database_url}
     try:
-        app = create_app({"DATABASE_URL": state.database_url})
+        # built once here to refuse a bad configuration before any process starts
+        app = create_app(config)
     except UnsafeSecretKey as err:
         click.echo(f"error: {err}", err=True)
         click.get_current_context().exit(1)
     shared = onething(app)
     ensure_schema(shared.db)
     warn_calendar_coverage()
-    worker = None
-    if app.config["EMBEDDED_WORKER"] and not no_worker:
-        worker = Worker(shared.rt, shared.factory)
-        thread = worker.start_thread()
-    try:
-        run_simple(host, port, app, threaded=True, use_reloader=False)
-    finally:
-        if worker is not None:
-            worker.stop()
-            thread.join(timeout=10)
-        shared.close()
+    embedded = bool(app.config["EMBEDDED_WORKER"]) and not no_worker
+    # the key a first start made is on disk now: every process signs with the same one
+    config["SECRET_KEY"] = app.config["SECRET_KEY"]
+    shared.close()
+    options = ServeOptions(host=host, port=port, threads=threads,
+                           workers=workers or default_workers(state.database_url),
+                           embedded_worker=embedded)
+    serving.serve(lambda: create_app(config), options)
 
 
 @click.command("worker")
