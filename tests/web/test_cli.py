@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import threading
 from typing import Any
 
 import click
@@ -157,37 +156,40 @@ def test_worker_once_runs_what_is_due(runner):
     assert result.stdout.strip() == "ran 0 jobs"
 
 
-def test_serve_runs_the_app_with_a_worker_thread(runner, monkeypatch, tmp_path):
-    from web.commands import running
-
+def test_serve_runs_the_app_with_a_worker_beside_it(runner, monkeypatch, tmp_path, served):
     monkeypatch.delenv("ONETHING_SECRET_KEY", raising=False)
     monkeypatch.setenv("ONETHING_SECRET_KEY_FILE", str(tmp_path / "secret_key"))
-    seen: dict[str, Any] = {}
-
-    def fake_run_simple(host: str, port: int, app: Any, **options: Any) -> None:
-        seen.update(host=host, port=port, options=options,
-                    workers=[t.name for t in threading.enumerate()
-                             if t.name.startswith("worker-")])
-        seen["health"] = app.test_client().get("/healthz").status_code
-
-    monkeypatch.setattr(running, "run_simple", fake_run_simple)
-    result = runner("serve", "--port", "5077")
+    result = runner("serve", "--port", "5077", "--threads", "3")
     assert result.exit_code == 0, result.output
-    assert seen["port"] == 5077 and seen["options"]["threaded"] is True
-    assert seen["workers"] and seen["health"] == 200
-    seen.clear()
-    assert runner("serve", "--no-worker").exit_code == 0
-    assert seen["workers"] == []
+    app, options = served[0], served.options[0]
+    assert options.port == 5077 and options.threads == 3 and options.embedded_worker
+    # one process on SQLite (one writer at a time), several on a server database
+    assert options.workers == 1 if runner.db_url.startswith("sqlite") else options.workers >= 2
+    assert app.test_client().get("/healthz").status_code == 200
+    assert runner("serve", "--no-worker", "--workers", "3").exit_code == 0
+    assert served.options[1].embedded_worker is False and served.options[1].workers == 3
+
+
+class _Served(list[Any]):
+    """The apps `serve` would run, and the options it would run them with."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.options: list[Any] = []
 
 
 @pytest.fixture
-def served(monkeypatch) -> list[Any]:
-    """The apps `serve` would run (the web server itself is not started)."""
+def served(monkeypatch) -> _Served:
+    """What `serve` would run (gunicorn itself is not started)."""
     from web.commands import running
 
-    apps: list[Any] = []
-    monkeypatch.setattr(running, "run_simple", lambda host, port, app, **options:
-                        apps.append(app))
+    apps = _Served()
+
+    def fake_serve(make_app: Any, options: Any) -> None:
+        apps.append(make_app())
+        apps.options.append(options)
+
+    monkeypatch.setattr(running.serving, "serve", fake_serve)
     monkeypatch.delenv("ONETHING_DEV", raising=False)
     return apps
 
