@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from typing import Any
 
 import click
@@ -10,6 +11,7 @@ import pytest
 
 from tests.web.support import DATA, SIGNBOARD, signboard_files
 from web.cli import main
+from web.context import onething
 
 
 def all_commands(group: click.Group, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
@@ -179,7 +181,7 @@ class _Served(list[Any]):
 
 
 @pytest.fixture
-def served(monkeypatch) -> _Served:
+def served(monkeypatch) -> Iterator[_Served]:
     """What `serve` would run (gunicorn itself is not started)."""
     from web.commands import running
 
@@ -191,7 +193,9 @@ def served(monkeypatch) -> _Served:
 
     monkeypatch.setattr(running.serving, "serve", fake_serve)
     monkeypatch.delenv("ONETHING_DEV", raising=False)
-    return apps
+    yield apps
+    for app in apps:
+        onething(app).close()
 
 
 def test_serve_refuses_the_development_key(runner, monkeypatch, served):
