@@ -60,8 +60,12 @@ def http_error(err: HTTPException) -> Response:
     detail = err.description or err.name
     if status == 413:
         limit = current_app.config.get("MAX_CONTENT_LENGTH")
-        detail = (f"the request body is larger than the {limit}-byte limit" if limit
+        mb = f"{limit / 1048576:g}" if limit else ""
+        detail = (f"the request body is larger than the {mb} MB limit" if limit
                   else "the request body is larger than this server accepts")
+        if limit:
+            return problem(status, err.name, detail, headers=headers, limit_bytes=limit,
+                           limit_mb=float(mb) if "." in mb else int(mb))
     return problem(status, err.name, detail, headers=headers)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import logging
 import os
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,8 @@ from engine.jobs.worker import Worker
 from web.context import onething
 
 log = logging.getLogger(__name__)
+
+METRICS_DIR = "PROMETHEUS_MULTIPROC_DIR"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,13 @@ class ServeOptions:
     def bind(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
         return f"{host}:{self.port}"
+
+
+def share_metrics() -> None:
+    """Let the web processes write their metrics to one fresh folder (prometheus-client's
+    multi-process mode), unless the operator named one in PROMETHEUS_MULTIPROC_DIR."""
+    if not os.environ.get(METRICS_DIR):
+        os.environ[METRICS_DIR] = tempfile.mkdtemp(prefix="onething-metrics-")
 
 
 def default_workers(database_url: str) -> int:

@@ -26,18 +26,18 @@ def _schema(rt: Engine, session: Session, case: Case, lang: str) -> dict[str, An
     return contracts.start_form(bundle, case.process_id, guide) or {}
 
 
-def _shown(value: Any, schema: dict[str, Any]) -> Any:
+def shown_value(value: Any, schema: dict[str, Any]) -> Any:
     """VALUE as a person reads it: a choice by its title."""
     for choice in schema.get("oneOf") or schema.get("anyOf") or []:
         if isinstance(choice, dict) and choice.get("const") == value and choice.get("title"):
             return str(choice["title"])
     items = schema.get("items")
     if isinstance(value, list) and isinstance(items, dict):
-        return [_shown(v, items) for v in value]
+        return [shown_value(v, items) for v in value]
     return value
 
 
-def _rows(data: dict[str, Any], schema: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+def field_rows(data: dict[str, Any], schema: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
     props = schema.get("properties") or {}
     rows: list[dict[str, Any]] = []
     ordered = [n for n in props if n in data] + [n for n in data if n not in props]
@@ -48,12 +48,12 @@ def _rows(data: dict[str, Any], schema: dict[str, Any], prefix: str) -> list[dic
         found = props.get(name)
         sub: dict[str, Any] = found if isinstance(found, dict) else {}
         if isinstance(value, dict) and isinstance(sub.get("properties"), dict):
-            rows.extend(_rows(value, sub, f"{prefix}{name}."))
+            rows.extend(field_rows(value, sub, f"{prefix}{name}."))
             continue
         if value is None or value == "":
             continue
         rows.append({"name": prefix + name, "title": str(sub.get("title") or name),
-                     "value": _shown(value, sub)})
+                     "value": shown_value(value, sub)})
     return rows
 
 
@@ -65,4 +65,4 @@ def application(rt: Engine, session: Session, case: Case, actor: Actor,
     data = materials.start_data(session, case)
     if not data:
         return []
-    return _rows(data, _schema(rt, session, case, lang), "")
+    return field_rows(data, _schema(rt, session, case, lang), "")

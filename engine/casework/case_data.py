@@ -10,6 +10,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy.orm import Session
 
 from engine.casework import contracts, forms, permissions
+from engine.casework.application_view import shown_value
 from engine.core.actors import Actor
 from engine.design import guides
 from engine.models import Case
@@ -23,7 +24,14 @@ from engine.runtime.serialization import dumps
 
 def declared(bundle: CompiledBundle, guide: Any | None) -> dict[str, str]:
     """The variables a bundle declares (form fields and decision outputs), with a title."""
-    titles: dict[str, str] = {}
+    return {name: title for name, (title, _sub) in _declared(bundle, guide).items()}
+
+
+def _declared(bundle: CompiledBundle,
+              guide: Any | None) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Each declared variable's title and the schema that declares it (empty for decision
+    outputs, which are titled by their label in the decision table)."""
+    titles: dict[str, tuple[str, dict[str, Any]]] = {}
     schemas = [forms.schema_for(bundle, meta.form_schema or (
         f"inline:{meta.id}" if meta.form_inline else None)) for meta in bundle.elements.values()]
     for process_id in bundle.process_ids:
@@ -34,12 +42,14 @@ def declared(bundle: CompiledBundle, guide: Any | None) -> dict[str, str]:
         props = schema.get("properties") or {}
         for name in declared_names(schema):
             sub = props.get(name)
-            title = sub.get("title") if isinstance(sub, dict) else None
-            titles.setdefault(name, str(title) if title else name)
+            sub = sub if isinstance(sub, dict) else {}
+            title = sub.get("title")
+            titles.setdefault(name, (str(title) if title else name, sub))
+    labels = bundle.dataflow.decided_labels
     for name in bundle.dataflow.decided:
-        titles.setdefault(name, name)
+        titles.setdefault(name, (labels.get(name) or name, {}))
     hidden = bundle.dataflow.protected | ENGINE_OWNED
-    return {name: title for name, title in sorted(titles.items()) if name not in hidden}
+    return {name: found for name, found in sorted(titles.items()) if name not in hidden}
 
 
 def current(rt: Engine, session: Session, case: Case) -> dict[str, Any]:
@@ -65,3 +75,44 @@ def view(rt: Engine, session: Session, case: Case, actor: Actor) -> list[dict[st
     data = current(rt, session, case)
     return [{"name": name, "title": title, "value": data[name]}
             for name, title in names.items() if name in data]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def _coded(guide: Any | None, lang: str) -> dict[str, str]:
+    """The bundle's material codes and item codes, by the names the guide gives them."""
+    if guide is None:
+        return {}
+    out = {m.id: m.name.get(lang) or m.id for m in guide.materials}
+    out.update({i.code: f"{i.name.get(lang) or i.code}（{i.code}）" for i in guide.items})
+    return out
+
+
+def _named(value: Any, coded: dict[str, str]) -> Any:
+    if isinstance(value, list):
+        return [_named(v, coded) for v in value]
+    return coded.get(value, value) if isinstance(value, str) else value
+
+
+def readable(rt: Engine, session: Session, case: Case, actor: Actor,
+             lang: str = "zh") -> list[dict[str, Any]]:
+    """The declared data of CASE as a person reads it: the fields that hold a value, each
+    choice by its title and each material or item code by its name (in LANG), lists
+    without their empty entries (a decision table's rows that matched nothing)."""
+    permissions.check_staff_visible(session, case, actor)
+    bundle = rt.specs.get(session, case.deployment_id)
+    guide = guides.guide_of_version(rt.guides, case.deployment_id, bundle.files)
+    data = current(rt, session, case)
+    coded = _coded(guide, lang)
+    rows = []
+    for name, (title, sub) in _declared(bundle, guide).items():
+        value = data.get(name)
+        if isinstance(value, list):
+            value = [v for v in value if not _blank(v)]
+        if _blank(value):
+            continue
+        rows.append({"name": name, "title": title,
+                     "value": _named(shown_value(value, sub), coded)})
+    return rows

@@ -11,7 +11,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from engine.casework import case_routing, contracts, cooperation, permissions
+from engine.casework import case_routing, contracts, cooperation, permissions, search
 from engine.casework.advancing import advance, audit_outcome
 from engine.casework.case_numbers import next_number
 from engine.casework.forms import check_data
@@ -77,6 +77,7 @@ def start_case(rt: Engine, session: Session, key: str, data: dict[str, Any] | No
                 updated_at=now, workflow_state="{}")
     insert_rows(session, [case])
     session.add(case)
+    search.index_case(session, case, bundle, process_id, guide, data or {})
     live = LiveCase(case.id, 0, workflow)
     # a new case has no subscriptions, timer jobs or work items to look up yet
     live.waits_key, live.new = ([], []), True

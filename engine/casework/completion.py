@@ -14,7 +14,7 @@ from sqlalchemy import Table, bindparam, select, update
 from sqlalchemy.orm import Session, defer, lazyload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from engine.casework import bundle_checks, contracts, forms, work_items
+from engine.casework import bundle_checks, contracts, forms, task_choices, work_items
 from engine.casework.advancing import advance
 from engine.core import clock
 from engine.core.actors import Actor
@@ -40,16 +40,19 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
     # read under the case lock: another command may have finished the task meanwhile
     item = session.execute(_ITEM, {"id": item_id}).scalar_one()
     if item.state != "open":
-        raise TaskNotReady(f"task '{item.title}' is already {item.state}"
-                           + (f" by {item.completed_by}" if item.completed_by else ""))
+        if item.completed_by:
+            raise TaskNotReady.of("task '%(title)s' is already %(status)s by %(user)s",
+                                  title=item.title, status=item.state, user=item.completed_by)
+        raise TaskNotReady.of("task '%(title)s' is already %(status)s", title=item.title,
+                              status=item.state)
     if item.kind == "cooperation":
         raise Conflict("a cooperation request is answered through the cooperation API")
     if external_worker is None:
         if item.kind == "external":
-            raise Conflict("external work is completed through the external-task API")
+            raise Conflict.of("external work is completed through the external-task API")
         actor = work_items.acting(session, item, actor, on_behalf_of)
         if not work_items.may_work_on(item, actor, on_behalf_of):
-            raise Forbidden(f"{actor.label} may not complete this task")
+            raise Forbidden.of("%(user)s may not complete this task", user=actor.label)
     bundle = rt.specs.get(session, case.deployment_id)
     contract = contracts.for_task(bundle, item)
     what = "the task" if contract.schema is None else "the form"
@@ -57,13 +60,14 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
         forms.check_data(data, "task data")
     _refuse_all(lambda: forms.check_data(data, "task data"),
                 lambda: contracts.check(contract, data, what))
+    task_choices.check(item, data)
     forms.validate(contract.schema, data)
     bundle_checks.run(case, item, data)
 
     def finish(live: Any, _case: Case) -> None:
         task = live.workflow.get_task_from_id(UUID(item_id))
         if task is None or task.state != TaskState.READY:
-            raise TaskNotReady(f"task '{item.title}' is no longer ready")
+            raise TaskNotReady.of("task '%(title)s' is no longer ready", title=item.title)
         task.data.update(copy.deepcopy(data))
         task.run()
         # closed before the sync so it is not mistaken for a task that vanished
@@ -71,7 +75,7 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
                   "completed_by": actor.label, "lock_owner": None}
         result = session.connection().execute(_CLOSE, dict(closed, b_id=item_id))
         if result.rowcount != 1:
-            raise TaskNotReady(f"task '{item.title}' is no longer open")
+            raise TaskNotReady.of("task '%(title)s' is no longer open", title=item.title)
         for name, value in closed.items():
             set_committed_value(item, name, value)
         live.completed_item = item

@@ -13,12 +13,29 @@ from engine.casework import work_items
 from engine.core import audit, clock
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, FieldError, Forbidden, InvalidInput, NotFound, TaskNotReady
-from engine.models import Candidate, CooperationRequest, WorkItem
+from engine.models import (
+    Candidate,
+    CooperationRequest,
+    Membership,
+    Office,
+    OfficeMember,
+    User,
+    WorkItem,
+)
+from engine.models.offices import ROLES
+from engine.org.offices.members import OFFICE_PREFIX
 from engine.runtime.case_runner import lock_case
 
 KIND = "cooperation"
 MAX_DUE_DAYS = 60
 MAX_TEXT = 4000
+# roles whose office groups are offered as co-handlers: the people who decide or accept
+ASKED_ROLES = ("reviewer", "window_clerk", "supervisor", "leader")
+
+
+class UnknownGroup(InvalidInput):
+    """No office has the group (params["group"]) and nobody belongs to it: a request to it
+    would stay open for ever."""
 
 
 def _text(name: str, value: str) -> str:
@@ -31,6 +48,30 @@ def _text(name: str, value: str) -> str:
     return text
 
 
+def known_group(session: Session, group: str) -> bool:
+    """Whether GROUP can be worked: an active user holds it, or it is a role of an office."""
+    held = session.scalar(select(Membership.id).join(User)
+                          .where(Membership.group_name == group, User.active.is_(True)).limit(1))
+    if held is not None:
+        return True
+    role, at, office = group.partition("@")
+    if group.startswith(OFFICE_PREFIX):
+        office = group[len(OFFICE_PREFIX):]
+    elif not at or role not in ROLES:
+        return False
+    return session.scalar(select(Office.id).where(Office.code == office)) is not None
+
+
+def group_choices(session: Session) -> list[str]:
+    """The office groups a request may go to: ASKED_ROLES where an active user is posted."""
+    rows = session.execute(
+        select(OfficeMember.role, Office.code).join(Office, OfficeMember.office_id == Office.id)
+        .join(User, OfficeMember.user_id == User.id)
+        .where(User.active.is_(True), OfficeMember.role.in_(ASKED_ROLES))
+        .distinct())
+    return sorted(f"{role}@{code}" for role, code in rows)
+
+
 def ask(session: Session, item_id: str, group: str, question: str, actor: Actor,
         due_days: int = 3) -> CooperationRequest:
     """Put QUESTION about task ITEM_ID to GROUP, as a work item in that group's inbox."""
@@ -39,6 +80,10 @@ def ask(session: Session, item_id: str, group: str, question: str, actor: Actor,
     if not group or len(group) > 120:
         raise InvalidInput("name the co-handling group",
                            [FieldError("group", "must be a group name of 1-120 characters")])
+    if not known_group(session, group):
+        raise UnknownGroup.of("no office has the group '%(group)s'",
+                              [FieldError("group", f"no office has the group '{group}'")],
+                              group=group)
     if not 1 <= due_days <= MAX_DUE_DAYS:
         raise InvalidInput("the due days are out of range",
                            [FieldError("due_days", f"must be 1 to {MAX_DUE_DAYS}")])
@@ -98,7 +143,8 @@ def answer(session: Session, ref: int | str, text: str, actor: Actor) -> Coopera
     item = work_items.get(session, request.cooperation_item_id)
     session.refresh(item, ["state", "assignee"])
     if request.state != "open" or item.state != "open":
-        raise Conflict(f"cooperation request {request.id} is already {request.state}")
+        raise Conflict.of("cooperation request %(request)s is already %(status)s",
+                          request=request.id, status=request.state)
     if not work_items.may_work_on(item, actor):
         raise Forbidden(f"{actor.label} may not answer for {request.group_name}")
     now = clock.now()

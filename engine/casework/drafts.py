@@ -42,7 +42,7 @@ def get_draft(session: Session, draft_id: int, actor: Actor) -> ApplicationDraft
     """A draft its owner or writer may open (NotFound for anyone else: drafts are private)."""
     draft = session.get(ApplicationDraft, draft_id)
     if draft is None or not _may_touch(draft, actor):
-        raise NotFound(f"draft {draft_id} not found")
+        raise NotFound.of("draft %(draft)s not found", draft=draft_id)
     return draft
 
 
@@ -76,8 +76,8 @@ def save_draft(session: Session, actor: Actor, key: str, data: dict[str, Any], *
     if draft.status != DRAFT:
         raise Conflict(f"draft {draft.id} was already submitted")
     if version is not None and version != draft.version:
-        raise Conflict(f"draft {draft.id} was changed meanwhile (in another window); "
-                       "reload it and try again")
+        raise Conflict.of("draft %(draft)s was changed meanwhile (in another window); "
+                          "reload it and try again", draft=draft.id)
     draft.data = copy.deepcopy(data)
     draft.office_code = office or None
     draft.channel = channel or None
@@ -102,7 +102,8 @@ def submit_draft(rt: Engine, session: Session, draft_id: int, actor: Actor, *,
     if draft.status != DRAFT:
         raise Conflict(f"draft {draft.id} was already submitted")
     if version is not None and version != draft.version:
-        raise Conflict(f"draft {draft.id} was changed meanwhile; reload it and try again")
+        raise Conflict.of("draft %(draft)s was changed meanwhile; reload it and try again",
+                          draft=draft.id)
     dep_guide = guide_of_bundle(rt, session, draft.bundle_key)
     forms.validate(application_schema(dep_guide), draft.data)
     problems = []
@@ -111,7 +112,7 @@ def submit_draft(rt: Engine, session: Session, draft_id: int, actor: Actor, *,
     if not draft.channel:
         problems.append(FieldError("channel", "choose how you apply"))
     if problems:
-        raise InvalidInput("the application is not complete", problems)
+        raise InvalidInput.of("the application is not complete", problems)
     data = copy.deepcopy(draft.data)
     who = actor
     if draft.owner != actor.username and not actor.is_admin:

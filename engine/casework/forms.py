@@ -110,16 +110,17 @@ def _walk(data: Any, what: str) -> None:
                     shown = where.encode("utf-8", "backslashreplace").decode().replace(
                         "\x00", "\\0")
                     bad.append(FieldError(shown, "the name holds a character that cannot "
-                                                 "be stored"))
+                                                 "be stored", "unstorable"))
                 stack.append((item, depth + 1, where))
         elif isinstance(value, list):
             stack.extend((v, depth + 1, f"{path}/{i}") for i, v in enumerate(value))
         elif isinstance(value, str) and _unstorable(value):
             bad.append(FieldError(path or "(data)", "holds a character that cannot be stored "
-                                                    "(a NUL or a lone surrogate)"))
+                                                    "(a NUL or a lone surrogate)",
+                                  "unstorable"))
         elif isinstance(value, float) and not math.isfinite(value):
             # NaN and infinities are no JSON: every reader downstream would choke on them
-            bad.append(FieldError(path or "(data)", "must be a finite number"))
+            bad.append(FieldError(path or "(data)", "must be a finite number", "finite"))
     if bad:
         raise InvalidInput(f"{what} holds values that cannot be stored", sorted(
             bad, key=lambda f: f.path))
@@ -141,12 +142,52 @@ def validate(schema: dict[str, Any] | None, data: Any) -> None:
         return
     fields = []
     for err in errors:
-        path = "/".join(str(p) for p in err.absolute_path)
-        if err.validator == "required" and isinstance(err.instance, dict):
-            missing = [r for r in err.validator_value if r not in err.instance]
-            for name in missing:
-                fields.append(FieldError(f"{path}/{name}".lstrip("/"), "is required"))
-            continue
-        fields.append(FieldError(path or "(form)", err.message))
+        fields.extend(field_errors(err))
     names = ", ".join(f.path for f in fields)
     raise InvalidInput(f"the form has errors in: {names}", fields)
+
+
+# the keywords whose value is the limit a page names ("at least 5 characters")
+_LIMITS = ("minLength", "maxLength", "minimum", "maximum", "exclusiveMinimum",
+           "exclusiveMaximum", "minItems", "maxItems", "minProperties", "maxProperties",
+           "multipleOf")
+
+
+def _described(schema: Any) -> dict[str, Any]:
+    """The title and description (the hint a page shows) of a (sub)schema."""
+    if not isinstance(schema, dict):
+        return {}
+    return {name: str(schema[key]) for key, name in (("title", "title"),
+                                                      ("description", "hint"))
+            if isinstance(schema.get(key), str)}
+
+
+def field_errors(err: ValidationError) -> list[FieldError]:
+    """The field errors one jsonschema error stands for, each with its keyword as KIND and
+    the keyword's parameters, so a page can say it in its language (never the regex)."""
+    path = "/".join(str(p) for p in err.absolute_path)
+    kind = str(err.validator)
+    schema = err.schema if isinstance(err.schema, dict) else {}
+    if kind == "required" and isinstance(err.instance, dict):
+        props = schema.get("properties") or {}
+        return [FieldError(f"{path}/{name}".lstrip("/"), "is required", "required",
+                           _described(props.get(name)))
+                for name in err.validator_value if name not in err.instance]
+    params = _described(schema)
+    value = err.validator_value
+    if kind in _LIMITS:
+        params["limit"] = value
+    elif kind == "type":
+        params["expected"] = value
+    elif kind == "format":
+        params["format"] = value
+    elif kind == "pattern":
+        params["pattern"] = value
+    elif kind == "enum" and isinstance(value, list):
+        params["choices"] = value
+    elif kind == "const":
+        params["value"] = value
+    elif kind == "additionalProperties" and isinstance(err.instance, dict):
+        known = schema.get("properties") or {}
+        params["names"] = sorted(str(k) for k in err.instance if k not in known)
+    return [FieldError(path or "(form)", err.message, kind, params)]

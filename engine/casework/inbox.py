@@ -1,4 +1,5 @@
-"""The clerk's inbox: tabs (mine, my groups, watched), filters, counts and keyset paging.
+"""The clerk's inbox: tabs (mine, my groups, watched), filters, counts and keyset paging,
+sorted by due time, arrival, applicant, item, office or the case's clock level.
 
 Which work a clerk sees follows engine.casework.task_access, the one rule of who may see and work
 on a task (office-scoped roles, work of the accepting office).
@@ -13,18 +14,24 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, and_, func, select, tuple_
+from sqlalchemy import Select, SQLColumnExpression, and_, case, func, select, tuple_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import ColumnElement
 
-from engine.casework import task_access, work_items
+from engine.casework import task_access, task_items, work_items
 from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import FieldError, InvalidInput
-from engine.models import Case, Watch, WorkItem
+from engine.models import Case, CaseSearch, CommitmentClock, Item, Office, Watch, WorkItem
+from engine.models.clocks import CASE_SCOPE
 
 TABS = ("mine", "group", "watched")
-SORTS = ("due", "created")
+SORTS = ("due", "created", "applicant", "item", "office", "clock")
+# sort keys a row may lack (those rows come last); the others always have one
+NULLABLE_SORTS = frozenset({"due", "applicant", "item", "office"})
+# the clock levels, most urgent first (a case without a clock after every level)
+LEVEL_RANK = {"red": 0, "yellow": 1, "normal": 2}
+NO_CLOCK_RANK = 3
 # the kinds of work a person does (external tasks are fetched by workers)
 PERSON_KINDS = ("user", "manual", "cooperation")
 MAX_LIMIT = 200
@@ -40,16 +47,28 @@ class Filters:
     overdue: bool = False
 
 
+SortKey = datetime | str | int | None
+
+
+def _bad_cursor() -> InvalidInput:
+    return InvalidInput("the paging cursor is not one this server gave out",
+                        [FieldError("after", "use next_cursor of the previous page")])
+
+
 @dataclass(frozen=True)
 class Cursor:
-    """Where the previous page ended: the sort key (None once past the undated) and id."""
+    """Where the previous page ended: the sort, its key (None once past the rows without
+    one) and the id."""
 
-    key: datetime | None
+    key: SortKey
     id: str
+    # None: a token of the days when only due and created sorted (both keyed by time)
+    sort: str | None = "due"
 
     def encode(self) -> str:
         """An opaque, URL-safe token for the next page."""
-        raw = json.dumps([self.key.isoformat() if self.key else None, self.id])
+        key = self.key.isoformat() if isinstance(self.key, datetime) else self.key
+        raw = json.dumps([key, self.id, self.sort])
         return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
     @classmethod
@@ -57,15 +76,33 @@ class Cursor:
         """Read a token made by encode(); anything else is InvalidInput."""
         try:
             raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            key, item_id = json.loads(raw)
-            when = datetime.fromisoformat(key) if key is not None else None
-            if not isinstance(item_id, str) or (when is not None and when.tzinfo is None):
+            found = json.loads(raw)
+            if not isinstance(found, list) or len(found) not in (2, 3):
+                raise ValueError(token)
+            key, item_id, sort = (found + [None])[:3]
+            if not isinstance(item_id, str) or (sort is not None and sort not in SORTS):
                 raise ValueError(item_id)
         except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as err:
-            raise InvalidInput("the paging cursor is not one this server gave out",
-                               [FieldError("after", "use next_cursor of the previous page")]
-                               ) from err
-        return cls(when, item_id)
+            raise _bad_cursor() from err
+        return cls(_key_of(sort, key), item_id, sort)
+
+
+def _key_of(sort: str | None, key: Any) -> SortKey:
+    """A cursor's key, checked against the type its sort compares (else InvalidInput)."""
+    if key is None and (sort is None or sort in NULLABLE_SORTS):
+        return None
+    if sort == "clock" and isinstance(key, int) and not isinstance(key, bool):
+        return key
+    if sort in ("applicant", "item", "office") and isinstance(key, str):
+        return key
+    if sort in (None, "due", "created") and isinstance(key, str):
+        try:
+            when = datetime.fromisoformat(key)
+        except ValueError:
+            raise _bad_cursor() from None
+        if when.tzinfo is not None:
+            return when
+    raise _bad_cursor()
 
 
 @dataclass
@@ -105,37 +142,91 @@ def _base(actor: Actor, tab: str, filters: Filters) -> Select[Any]:
     return query
 
 
+def item_code_of(item: WorkItem) -> str | None:
+    """The one catalogue item ITEM decides, where it decides exactly one."""
+    codes = task_items.item_codes(item.input_data or {})
+    return codes[0] if len(codes) == 1 else None
+
+
+def _sorted_by(query: Select[Any], sort: str) -> tuple[Select[Any], SQLColumnExpression[Any]]:
+    """QUERY joined to what SORT orders by, and the key column (SQL) it orders on."""
+    if sort == "due":
+        return query, WorkItem.due_at
+    if sort == "created":
+        return query, WorkItem.created_at
+    if sort == "applicant":
+        return (query.outerjoin(CaseSearch, CaseSearch.case_id == Case.id),
+                CaseSearch.applicant_name)
+    if sort == "item":
+        # the item code a review task carries (task_items.ITEM_KEY), named by the catalogue
+        code = WorkItem.input_data[task_items.ITEM_KEY].as_string()
+        return query.outerjoin(Item, Item.code == code), Item.name_zh
+    if sort == "office":
+        return query.outerjoin(Office, Office.code == Case.office_code), Office.name_zh
+    if sort == "clock":
+        joined = query.outerjoin(CommitmentClock, and_(CommitmentClock.case_id == Case.id,
+                                                       CommitmentClock.scope == CASE_SCOPE))
+        rank = case(*((CommitmentClock.level == level, n) for level, n in LEVEL_RANK.items()),
+                    else_=NO_CLOCK_RANK)
+        return joined, rank
+    raise InvalidInput(f"unknown sort '{sort}'",
+                       [FieldError("sort", f"one of {', '.join(SORTS)}")])
+
+
+def _row_key(session: Session, item: WorkItem, sort: str) -> SortKey:
+    """The sort key of ITEM's row, as the page's query ordered it."""
+    if sort == "due":
+        return item.due_at
+    if sort == "created":
+        return item.created_at
+    if sort == "applicant":
+        return session.scalar(select(CaseSearch.applicant_name)
+                              .where(CaseSearch.case_id == item.case_id))
+    if sort == "item":
+        code = (item.input_data or {}).get(task_items.ITEM_KEY)
+        return session.scalar(select(Item.name_zh).where(Item.code == code)) \
+            if isinstance(code, str) else None
+    if sort == "office":
+        return session.scalar(select(Office.name_zh).join(Case, Case.office_code == Office.code)
+                              .where(Case.id == item.case_id))
+    level = session.scalar(select(CommitmentClock.level).where(
+        CommitmentClock.case_id == item.case_id, CommitmentClock.scope == CASE_SCOPE))
+    return LEVEL_RANK.get(level, NO_CLOCK_RANK) if level else NO_CLOCK_RANK
+
+
 def page(session: Session, actor: Actor, tab: str = "mine", *, filters: Filters | None = None,
          sort: str = "due", after: Cursor | None = None, limit: int = 50) -> Page:
-    """One page of ACTOR's TAB, sorted by due time (undated last) or by creation, then id.
+    """One page of ACTOR's TAB, sorted by SORT (rows without a key last), then id.
 
     Paging is by key, not offset: the next page starts after the last row's (key, id),
     so a deep page costs what the first does and rows never repeat or go missing when
     work arrives meanwhile.
     """
     if sort not in SORTS:
-        raise InvalidInput(f"unknown sort '{sort}'", [FieldError("sort", "due or created")])
+        raise InvalidInput(f"unknown sort '{sort}'",
+                           [FieldError("sort", f"one of {', '.join(SORTS)}")])
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInput("the page size is out of range",
                            [FieldError("limit", f"must be 1 to {MAX_LIMIT}")])
-    base = _base(actor, tab, filters or Filters())
-    column = WorkItem.due_at if sort == "due" else WorkItem.created_at
+    if after is not None and after.sort != sort and not (
+            after.sort is None and sort in ("due", "created")):
+        raise _bad_cursor()
+    base, column = _sorted_by(_base(actor, tab, filters or Filters()), sort)
     rows: list[WorkItem] = []
     if after is None or after.key is not None:
-        dated = base.where(column.is_not(None))
+        keyed = base.where(column.is_not(None)) if sort in NULLABLE_SORTS else base
         if after is not None:
-            dated = dated.where(tuple_(column, WorkItem.id) > tuple_(after.key, after.id))
-        rows = list(session.scalars(dated.order_by(column, WorkItem.id).limit(limit + 1)))
-    if sort == "due" and len(rows) <= limit:
-        undated = base.where(column.is_(None))
+            keyed = keyed.where(tuple_(column, WorkItem.id) > tuple_(after.key, after.id))
+        rows = list(session.scalars(keyed.order_by(column, WorkItem.id).limit(limit + 1)))
+    if sort in NULLABLE_SORTS and len(rows) <= limit:
+        unkeyed = base.where(column.is_(None))
         if after is not None and after.key is None:
-            undated = undated.where(WorkItem.id > after.id)
-        rows += session.scalars(undated.order_by(WorkItem.id).limit(limit + 1 - len(rows)))
+            unkeyed = unkeyed.where(WorkItem.id > after.id)
+        rows += session.scalars(unkeyed.order_by(WorkItem.id).limit(limit + 1 - len(rows)))
     if len(rows) <= limit:
         return Page(rows, None)
     last = rows[limit - 1]
-    key = last.due_at if sort == "due" else last.created_at
-    return Page(rows[:limit], Cursor(key, last.id).encode())
+    return Page(rows[:limit], Cursor(_row_key(session, last, sort), last.id, sort).encode())
 
 
 def count(session: Session, actor: Actor, tab: str, filters: Filters | None = None) -> int:
@@ -155,8 +246,39 @@ def cases_of(session: Session, items: list[WorkItem]) -> dict[int, Case]:
     return {case.id: case for case in session.scalars(select(Case).where(Case.id.in_(ids)))}
 
 
-def summary(item: WorkItem, case: Case) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RowFacts:
+    """What the inbox columns show beside the task, read for a whole page at once."""
+
+    applicants: dict[int, str]
+    levels: dict[int, str]
+    items: dict[str, Item]
+
+
+def facts_of(session: Session, items: list[WorkItem]) -> RowFacts:
+    """The applicants and clock levels of ITEMS' cases and the catalogue items they decide,
+    in three queries for the page (never one per row)."""
+    ids = sorted({item.case_id for item in items})
+    applicants = {row[0]: row[1] for row in session.execute(
+        select(CaseSearch.case_id, CaseSearch.applicant_name)
+        .where(CaseSearch.case_id.in_(ids), CaseSearch.applicant_name.is_not(None)))}
+    levels = {row[0]: row[1] for row in session.execute(
+        select(CommitmentClock.case_id, CommitmentClock.level)
+        .where(CommitmentClock.case_id.in_(ids), CommitmentClock.scope == CASE_SCOPE))}
+    codes = sorted({c for c in map(item_code_of, items) if c})
+    known = {i.code: i for i in session.scalars(select(Item).where(Item.code.in_(codes)))}
+    return RowFacts({k: v for k, v in applicants.items() if v}, levels, known)
+
+
+def summary(item: WorkItem, case: Case, facts: RowFacts | None = None) -> dict[str, Any]:
     """An inbox row: the task with the case facts a clerk sorts and filters by."""
+    code = item_code_of(item)
+    found = facts.items.get(code) if facts is not None and code else None
     return {**work_items.as_dict(item), "case_number": case.number, "bundle": case.bundle_key,
             "office": case.office_code, "channel": case.channel, "case_title": case.title,
-            "overdue": bool(item.due_at and item.due_at < clock.now())}
+            "overdue": bool(item.due_at and item.due_at < clock.now()),
+            "applicant_name": facts.applicants.get(case.id) if facts else None,
+            "item_code": code,
+            "item_name_zh": found.name_zh if found else None,
+            "item_name_en": (found.name_en or found.name_zh) if found else None,
+            "clock_level": facts.levels.get(case.id) if facts else None}

@@ -63,7 +63,8 @@ def may_see_case(session: Session, case: Case, actor: Actor) -> bool:
 def check_visible(session: Session, case: Case, actor: Actor) -> None:
     """Raise Forbidden unless ACTOR may look at CASE."""
     if not may_see_case(session, case, actor):
-        raise Forbidden(f"{actor.username} may not see case {case.number}")
+        raise Forbidden.of("%(user)s may not see case %(case)s", user=actor.username,
+                           case=case.number)
 
 
 def check_staff_visible(session: Session, case: Case, actor: Actor) -> None:
@@ -72,7 +73,8 @@ def check_staff_visible(session: Session, case: Case, actor: Actor) -> None:
     if reads_everything(actor):
         return
     if session.scalar(select(Case.id).where(Case.id == case.id, _has_work(actor))) is None:
-        raise Forbidden(f"{actor.username} has no work on case {case.number}")
+        raise Forbidden.of("%(user)s has no work on case %(case)s", user=actor.username,
+                           case=case.number)
 
 
 def may_see_task(session: Session, item: WorkItem, actor: Actor) -> bool:

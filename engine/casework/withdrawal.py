@@ -38,8 +38,8 @@ def _acting(session: Session, case: Case, actor: Actor) -> Actor:
     if case.applicant and agency.active_for(session, actor, case.applicant, "all",
                                             case) is not None:
         return Actor(actor.username, actor.groups, on_behalf_of=case.applicant)
-    raise Forbidden(f"only the applicant of case {case.number} (or its agent for the whole "
-                    "chain) may withdraw it")
+    raise Forbidden.of("only the applicant of case %(case)s (or its agent for the whole "
+                       "chain) may withdraw it", case=case.number)
 
 
 def withdraw(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
@@ -50,12 +50,14 @@ def withdraw(rt: Engine, session: Session, case_ref: int | str, actor: Actor,
     who = _acting(session, case, actor)
     text = (reason or "").strip()
     if not text or len(text) > MAX_REASON:
-        raise InvalidInput("say why the application is withdrawn", [FieldError(
-            "reason", f"must be 1 to {MAX_REASON} characters")])
+        raise InvalidInput.of("say why the application is withdrawn", [FieldError(
+            "reason", f"must be 1 to {MAX_REASON} characters", "maxLength",
+            {"limit": MAX_REASON})])
     if case.status != "running" or not may_withdraw(session, case):
-        raise Conflict(f"case {case.number} can no longer be withdrawn"
-                       + ("" if case.status != "running" else
-                          " (its decisions are made, or it offers no withdrawal)"))
+        if case.status != "running":
+            raise Conflict.of("case %(case)s can no longer be withdrawn", case=case.number)
+        raise Conflict.of("case %(case)s can no longer be withdrawn (its decisions are made, "
+                          "or it offers no withdrawal)", case=case.number)
     body = {"reason": text}
     return advance(rt, session, case.id, who, "case.withdrawn",
                    deliverer(MESSAGE, body), message=MESSAGE, payload=body)

@@ -17,7 +17,7 @@ from engine.models import Case, WorkItem
 def get(session: Session, item_id: str) -> WorkItem:
     item = session.get(WorkItem, item_id)
     if item is None:
-        raise NotFound(f"work item {item_id} not found")
+        raise NotFound.of("work item %(task)s not found", task=item_id)
     return item
 
 
@@ -55,7 +55,7 @@ def claim(session: Session, item_id: str, actor: Actor, *,
         raise Conflict("external work is fetched and locked by workers, not claimed")
     who = acting(session, item, actor, on_behalf_of)
     if not may_claim(item, who, on_behalf_of):
-        raise Forbidden(f"{who.label} is not a candidate for this task")
+        raise Forbidden.of("%(user)s is not a candidate for this task", user=who.label)
     holder = on_behalf_of or actor.username
     result = session.execute(
         update(WorkItem).where(WorkItem.id == item_id, WorkItem.state == "open",
@@ -65,8 +65,8 @@ def claim(session: Session, item_id: str, actor: Actor, *,
     if result.rowcount == 0:  # type: ignore[attr-defined]
         session.refresh(item)
         if item.state != "open":
-            raise TaskNotReady(f"task is {item.state}")
-        raise Conflict(f"task is already claimed by {item.assignee}")
+            raise TaskNotReady.of("task is %(status)s", status=item.state)
+        raise Conflict.of("task is already claimed by %(user)s", user=item.assignee)
     session.refresh(item)
     audit.record(session, who, "task.claimed", case_id=item.case_id, task_id=item.id,
                  element_id=item.element_id, before={"assignee": None},
@@ -77,11 +77,11 @@ def claim(session: Session, item_id: str, actor: Actor, *,
 def unclaim(session: Session, item_id: str, actor: Actor) -> WorkItem:
     item = get(session, item_id)
     if item.state != "open":
-        raise TaskNotReady(f"task is {item.state}")
+        raise TaskNotReady.of("task is %(status)s", status=item.state)
     if item.assignee is None:
         return item
     if item.assignee != actor.username and not actor.is_admin:
-        raise Forbidden(f"task is claimed by {item.assignee}")
+        raise Forbidden.of("task is claimed by %(user)s", user=item.assignee)
     before = item.assignee
     item.assignee = None
     audit.record(session, actor, "task.unclaimed", case_id=item.case_id, task_id=item.id,

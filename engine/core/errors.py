@@ -1,9 +1,16 @@
-"""The engine's one error hierarchy; web/ maps each class to an HTTP status."""
+"""The engine's one error hierarchy; web/ maps each class to an HTTP status.
+
+An error a person may read is raised with ``of``: an English TEXT with ``%(name)s``
+places and the PARAMS that fill them, e.g.
+``Forbidden.of("%(user)s may not work task %(task)s", user=name, task=task_id)``.
+``message`` is the filled-in English (the API's detail, the logs); pages translate TEXT
+through their catalogue (TEXT is the msgid) and fill in the same PARAMS.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Self
 
 
 class OnethingError(Exception):
@@ -15,6 +22,18 @@ class OnethingError(Exception):
     def __init__(self, message: str) -> None:
         super().__init__(message)
         self.message = message
+        # the translatable template of MESSAGE and its parameters, when raised with `of`
+        self.text: str | None = None
+        self.params: dict[str, Any] = {}
+
+    @classmethod
+    def of(cls, text: str, /, *args: Any, **params: Any) -> Self:
+        """An error whose message is TEXT filled with PARAMS (ARGS go to the constructor
+        after the message, e.g. the field errors of InvalidInput)."""
+        err = cls(text % params if params else text, *args)
+        err.text = text
+        err.params = params
+        return err
 
     def details(self) -> dict[str, Any]:
         """Extra members for a problem+json body."""
@@ -83,8 +102,21 @@ class Unauthorized(OnethingError):
 
 @dataclass
 class FieldError:
+    """One wrong field: its path and an English MESSAGE; KIND (a JSON Schema keyword such
+    as required, minLength, pattern) and PARAMS (limit, title, hint ...) let a page say it
+    in its own language."""
+
     path: str
     message: str
+    kind: str | None = None
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"path": self.path, "message": self.message}
+        if self.kind:
+            out["kind"] = self.kind
+            out["params"] = self.params
+        return out
 
 
 class InvalidInput(OnethingError):
@@ -100,7 +132,7 @@ class InvalidInput(OnethingError):
     def details(self) -> dict[str, Any]:
         if not self.fields:
             return {}
-        return {"fields": [{"path": f.path, "message": f.message} for f in self.fields]}
+        return {"fields": [f.as_dict() for f in self.fields]}
 
 
 @dataclass

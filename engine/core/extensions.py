@@ -21,6 +21,8 @@ _job_kinds: dict[str, JobHandlerFactory] = {}
 
 # modules that register listeners (engine.case_events.listen) or job kinds (job_kind)
 MODULES: tuple[str, ...] = (
+    # first: the listeners after it read the work items' filled-in titles
+    "engine.casework.task_texts",
     "engine.service.notifications.case_messages", "engine.service.notifications.delivery",
     "engine.service.appointments",
     "engine.timelimits.clocks", "engine.timelimits.supervision",

@@ -14,7 +14,8 @@ from sqlalchemy.orm import Session
 
 from engine.core import audit, clock
 from engine.core.actors import Actor
-from engine.core.errors import InvalidInput, NotFound, Problem, TooLarge
+from engine.core.errors import DiagramInvalid, InvalidInput, NotFound, Problem, TooLarge
+from engine.design import staffing_check, task_text_check
 from engine.design.guides import GUIDE_FILE, load_guide
 from engine.models import Deployment, DeploymentFile, ProcessDefinition
 from engine.org import roles
@@ -88,6 +89,13 @@ def deploy(session: Session, files: Mapping[str, bytes], *, actor: Actor,
     bundle = compile_bundle(files)
     if GUIDE_FILE in files:
         load_guide(files)
+    text_problems, text_warnings = task_text_check.check_bundle(bundle)
+    if text_problems:
+        raise DiagramInvalid(text_problems)
+    bundle.warnings = [*bundle.warnings, *text_warnings]
+    # groups nobody could work for: a warning, the staff may be posted after the deploy
+    bundle.warnings = [*bundle.warnings,
+                       *staffing_check.unstaffed_group_warnings(session, bundle)]
     key = bundle_key or bundle.process_ids[0]
     digest = content_hash(files)
     existing = session.scalars(select(Deployment).where(

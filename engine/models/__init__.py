@@ -6,6 +6,7 @@ from engine.models.agency import AgencyAuthorization
 from engine.models.appointments import Appointment, AppointmentSlot
 from engine.models.audit import AuditEvent
 from engine.models.base import Base
+from engine.models.case_search import CaseSearch
 from engine.models.cases import Case, CaseTask, Counter, Subscription
 from engine.models.catalog import Department, Item, ItemMaterial
 from engine.models.clocks import CommitmentClock
@@ -31,5 +32,5 @@ __all__ = [
     "ApiToken", "AuditEvent", "Base", "Candidate", "Case", "CaseMaterial", "CaseTask", "Counter",
     "Department", "Deployment", "DeploymentFile", "Item", "ItemMaterial", "Job", "Membership",
     "Office", "OfficeMember", "ProcessDefinition", "Subscription", "User", "WorkItem",
-    "Comment", "Watch", "BrowserSession", "SignInAttempt",
+    "Comment", "Watch", "BrowserSession", "SignInAttempt", "CaseSearch",
 ]

@@ -54,6 +54,16 @@ def user_as_dict(session: Session, user: User) -> dict[str, Any]:
                           "posting": m.posting} for m in postings_of(session, user)]}
 
 
+MAX_GROUPS = 500
+
+
+def held_groups(session: Session, actor: Actor) -> list[str]:
+    """The groups some user holds (at most MAX_GROUPS), for a filter to choose from."""
+    require_reader(actor, "list groups")
+    return list(session.scalars(select(Membership.group_name).distinct()
+                                .order_by(Membership.group_name).limit(MAX_GROUPS)))
+
+
 def list_users(session: Session, actor: Actor, *, q: str | None = None, group: str | None = None,
                limit: int = 50, offset: int = 0) -> tuple[list[User], int]:
     """Users by name, filtered by a search text and a group; with the total."""

@@ -73,7 +73,8 @@ def create_slot(session: Session, actor: Actor, office_code: str, day: date, sta
     """Open a slot of CAPACITY places at an office (its staff or an admin)."""
     office = get_office(session, office_code)
     if not office_staff(actor, office.code):
-        raise Forbidden(f"{actor.username} does not work at {office.code}")
+        raise Forbidden.of("%(user)s does not work at %(office)s", user=actor.username,
+                           office=office.code)
     errors: list[FieldError] = []
     begin, end = _clock_time(starts, "starts", errors), _clock_time(ends, "ends", errors)
     if not errors and end <= begin:
@@ -117,10 +118,11 @@ def list_slots(session: Session, office_code: str, day_from: date,
 def _bookable(session: Session, slot_id: int) -> AppointmentSlot:
     slot = session.get(AppointmentSlot, slot_id)
     if slot is None:
-        raise NotFound(f"slot {slot_id} not found")
+        raise NotFound.of("slot %(slot)s not found", slot=slot_id)
     office = get_office(session, slot.office_code)
     if _begins(slot, office) <= clock.now():
-        raise Conflict(f"slot {slot.id} ({slot.day} {slot.starts}) has already begun")
+        raise Conflict.of("slot %(slot)s (%(day)s %(starts)s) has already begun", slot=slot.id,
+                          day=str(slot.day), starts=str(slot.starts))
     return slot
 
 
@@ -133,7 +135,8 @@ def _take_place(session: Session, slot: AppointmentSlot) -> None:
         .execution_options(synchronize_session=False))
     session.refresh(slot)
     if taken.rowcount == 0:  # type: ignore[attr-defined]
-        raise Conflict(f"slot {slot.id} ({slot.day} {slot.starts}) is full")
+        raise Conflict.of("slot %(slot)s (%(day)s %(starts)s) is full", slot=slot.id,
+                          day=str(slot.day), starts=str(slot.starts))
 
 
 def _give_back(session: Session, slot: AppointmentSlot) -> None:
@@ -161,7 +164,8 @@ def book(session: Session, actor: Actor, slot_id: int, *, applicant: str | None 
     if session.scalar(select(Appointment.id).where(
             Appointment.slot_id == slot.id, Appointment.applicant == who,
             Appointment.status == "booked")) is not None:
-        raise Conflict(f"{who} already holds a place in slot {slot.id}")
+        raise Conflict.of("%(user)s already holds a place in slot %(slot)s", user=who,
+                          slot=slot.id)
     _take_place(session, slot)
     now = clock.now()
     booking = Appointment(slot_id=slot.id, applicant=who, booked_by=actor.label,
@@ -183,7 +187,7 @@ def get(session: Session, appointment_id: int, actor: Actor) -> Appointment:
     if booking is None or not (
             booking.applicant == applicant_name(actor) or booking.booked_by == actor.label
             or office_staff(actor, booking.slot.office_code)):
-        raise NotFound(f"appointment {appointment_id} not found")
+        raise NotFound.of("appointment %(booking)s not found", booking=appointment_id)
     return booking
 
 
@@ -199,9 +203,10 @@ def move(session: Session, actor: Actor, appointment_id: int, slot_id: int) -> A
     booking = _active(session, appointment_id, actor)
     old = booking.slot
     if _begins(old, get_office(session, old.office_code)) <= clock.now():
-        raise Conflict(f"appointment {booking.id} has already begun")
+        raise Conflict.of("appointment %(booking)s has already begun", booking=booking.id)
     if slot_id == old.id:
-        raise Conflict(f"appointment {booking.id} is already in slot {slot_id}")
+        raise Conflict.of("appointment %(booking)s is already in slot %(slot)s",
+                          booking=booking.id, slot=slot_id)
     new = _bookable(session, slot_id)
     if new.office_code != old.office_code:
         raise InvalidInput("a booking moves within its office", [FieldError(

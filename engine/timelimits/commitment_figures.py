@@ -1,4 +1,9 @@
-"""Commitment figures per office, bundle and month: on time, early, days used, ratings."""
+"""Commitment figures per office, bundle and month: on time, early, days used, ratings.
+
+Finished, on time and early count only the cases that ended with a decision; withdrawn and
+cancelled cases, and cases stopped by an error, have figures of their own
+(``engine.timelimits.case_outcomes``).
+"""
 
 from __future__ import annotations
 
@@ -12,11 +17,16 @@ from engine import workdays
 from engine.core import clock
 from engine.models import Case, CommitmentClock, Item, Rating
 from engine.models.clocks import CASE_SCOPE
+from engine.timelimits import case_outcomes
 from engine.timelimits.clocks.timing import used_days
 
 COLUMNS = ("office", "bundle", "month", "cases", "finished", "on_time_rate",
            "early_rate", "avg_used_days", "avg_committed_days", "instant_share", "overdue",
-           "ratings", "rating_average", "ratings_bad")
+           "ratings", "rating_average", "ratings_bad", "withdrawn", "cancelled", "errors")
+
+# the figures of the cases that ended (or stopped) without a decision, by outcome
+APART = {case_outcomes.WITHDRAWN: "withdrawn", case_outcomes.CANCELLED: "cancelled",
+         case_outcomes.ERROR: "errors"}
 
 
 def _month(case: Case, clk: CommitmentClock) -> str:
@@ -28,8 +38,10 @@ def figures(session: Session, *, office: str | None = None, bundle: str | None =
             month: str | None = None) -> list[dict[str, Any]]:
     """One row per office, bundle and month of acceptance (YYYY-MM), for accepted cases.
 
-    on_time_rate and early_rate are shares of the finished cases (early: finished before
-    the due day); overdue counts running cases past due and finished ones finished late.
+    finished counts the cases that ended with a decision; on_time_rate and early_rate are
+    shares of those (early: finished before the due day); overdue counts cases still open
+    past due and decided ones finished late. withdrawn, cancelled and errors count the
+    cases that ended (or stopped) without a decision, apart.
     """
     now = clock.now()
     query = (select(Case, CommitmentClock).join(CommitmentClock, CommitmentClock.case_id == Case.id)
@@ -44,6 +56,7 @@ def figures(session: Session, *, office: str | None = None, bundle: str | None =
         item_clocks[row.case_id].append(row)
     ratings: dict[int, int] = {r.case_id: r.score for r in session.scalars(
         select(Rating).where(Rating.kind == "case")) if r.case_id is not None}
+    withdrawn = case_outcomes.withdrawn_cases(session)
     groups: dict[tuple[str, str, str], dict[str, Any]] = {}
     for case, clk in session.execute(query).all():
         key = (case.office_code or "", case.bundle_key, _month(case, clk))
@@ -55,7 +68,10 @@ def figures(session: Session, *, office: str | None = None, bundle: str | None =
         g["items"] += len(items)
         g["instant_items"] += sum(1 for c in items if c.unit == "hours" or c.scope in instant)
         g["committed_total"] += clk.committed + clk.extended_days
-        if clk.finished_at is not None:
+        ended = case_outcomes.outcome(case, withdrawn)
+        if ended in APART:
+            g[APART[ended]] += 1
+        if ended == case_outcomes.DECIDED and clk.finished_at is not None:
             g["finished"] += 1
             g["used_total"] += used_days(clk, now).days
             on_time = clk.finished_at <= clk.due_at
@@ -64,7 +80,7 @@ def figures(session: Session, *, office: str | None = None, bundle: str | None =
             g["early"] += clk.finished_at.astimezone(zone).date() < \
                 clk.due_at.astimezone(zone).date()
             g["overdue"] += not on_time
-        elif now > clk.due_at:
+        elif ended in (case_outcomes.RUNNING, case_outcomes.ERROR) and now > clk.due_at:
             g["overdue"] += 1
         if case.id in ratings:
             g["ratings"] += 1
@@ -88,7 +104,8 @@ def _row(key: tuple[str, str, str], g: dict[str, Any]) -> dict[str, Any]:
         "instant_share": _share(g["instant_items"], g["items"]), "overdue": g["overdue"],
         "ratings": g["ratings"],
         "rating_average": round(g["rating_total"] / g["ratings"], 2) if g["ratings"] else None,
-        "ratings_bad": g["ratings_bad"],
+        "ratings_bad": g["ratings_bad"], "withdrawn": g["withdrawn"],
+        "cancelled": g["cancelled"], "errors": g["errors"],
     }
 
 

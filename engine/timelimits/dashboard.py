@@ -1,5 +1,8 @@
 """The leaders' dashboard: cases opened and closed per office and bundle, work in progress,
-handling time against the commitment, overdue and at-risk cases, commitment figures."""
+handling time against the commitment, overdue and at-risk cases, commitment figures.
+
+Closed counts the cases that ended with a decision; withdrawn and cancelled cases and
+cases stopped by an error are counted apart (``engine.timelimits.case_outcomes``)."""
 
 from __future__ import annotations
 
@@ -19,10 +22,17 @@ from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import FieldError, InvalidInput, NotFound
 from engine.design.guides import GUIDE_FILE, load_guide
-from engine.models import Case, CommitmentClock, DeploymentFile, Office, WorkItem
+from engine.models import (
+    Case,
+    CommitmentClock,
+    Deployment,
+    DeploymentFile,
+    Office,
+    WorkItem,
+)
 from engine.models.clocks import CASE_SCOPE
 from engine.org import roles
-from engine.timelimits import commitment_figures
+from engine.timelimits import case_outcomes, commitment_figures
 
 VIEWERS = frozenset({"leader", "supervisor"})
 LOCAL = clock.county_zone()
@@ -33,7 +43,8 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 
 COLUMNS: dict[str, tuple[str, ...]] = {
     "throughput": ("office", "bundle", "opened", "closed", "in_progress",
-                   "average_working_days", "commitment_days", "closed_within_commitment"),
+                   "average_working_days", "commitment_days", "closed_within_commitment",
+                   "withdrawn", "cancelled", "errors"),
     "work_in_progress": ("office", "running_cases", "open_tasks", "overdue_tasks"),
     "overdue": ("case", "bundle", "office", "title", "accepted_at", "due_at",
                 "working_days_used", "commitment_days", "reason"),
@@ -76,17 +87,31 @@ class _Commitments:
     def __init__(self, session: Session) -> None:
         self.session = session
         self.days: dict[int, float | None] = {}
+        self.titles: dict[int, dict[str, str]] = {}
+
+    def _read(self, deployment_id: int) -> None:
+        raw = self.session.scalar(select(DeploymentFile.content).where(
+            DeploymentFile.deployment_id == deployment_id,
+            DeploymentFile.name == GUIDE_FILE))
+        guide = load_guide({GUIDE_FILE: bytes(raw)}) if raw else None
+        days = guide.commitment_days if guide is not None else None
+        # whole days read as 5, not 5.0, on the page and in CSV
+        self.days[deployment_id] = int(days) if days is not None and days.is_integer() \
+            else days
+        if guide is not None:
+            self.titles[deployment_id] = {"zh_CN": guide.title.zh,
+                                          "en": guide.title.en or guide.title.zh}
 
     def of(self, deployment_id: int) -> float | None:
         if deployment_id not in self.days:
-            raw = self.session.scalar(select(DeploymentFile.content).where(
-                DeploymentFile.deployment_id == deployment_id,
-                DeploymentFile.name == GUIDE_FILE))
-            days = load_guide({GUIDE_FILE: bytes(raw)}).commitment_days if raw else None
-            # whole days read as 5, not 5.0, on the page and in CSV
-            self.days[deployment_id] = int(days) if days is not None and days.is_integer() \
-                else days
+            self._read(deployment_id)
         return self.days[deployment_id]
+
+    def title(self, deployment_id: int) -> dict[str, str] | None:
+        """The bundle's title in Chinese and English, from this version's guide."""
+        if deployment_id not in self.days:
+            self._read(deployment_id)
+        return self.titles.get(deployment_id)
 
 
 def _cases(session: Session, filters: Filters) -> Any:
@@ -109,17 +134,25 @@ def _throughput(session: Session, filters: Filters, commitments: _Commitments,
             rows[key] = {"office": key[0], "bundle": key[1], "opened": 0, "closed": 0,
                          "in_progress": 0, "average_working_days": None,
                          "commitment_days": commitments.of(case.deployment_id),
-                         "closed_within_commitment": 0}
+                         "closed_within_commitment": 0, "withdrawn": 0, "cancelled": 0,
+                         "errors": 0}
         return rows[key]
 
     def inside(at: datetime | None) -> bool:
         return at is not None and (window is None or window[0] <= at < window[1])
 
+    withdrawn = case_outcomes.withdrawn_cases(session)
     for case in session.scalars(_cases(session, filters)):
         entry = row(case)
         entry["opened"] += inside(case.created_at)
         entry["in_progress"] += case.status == "running"
-        if case.status == "completed" and inside(case.completed_at):
+        ended = case_outcomes.outcome(case, withdrawn)
+        if ended == case_outcomes.ERROR:
+            entry["errors"] += inside(case.updated_at)
+        elif ended in (case_outcomes.WITHDRAWN, case_outcomes.CANCELLED) \
+                and inside(case.completed_at or case.updated_at):
+            entry[ended] += 1
+        if ended == case_outcomes.DECIDED and inside(case.completed_at):
             assert case.completed_at is not None
             days = workdays.count_working_days(case.created_at, case.completed_at,
                                                office=case.office_code).days
@@ -219,6 +252,20 @@ def _attention(session: Session, filters: Filters, commitments: _Commitments,
     return overdue, at_risk
 
 
+def _labels(session: Session, commitments: _Commitments) -> dict[str, Any]:
+    """The names of the offices and bundles the tables name, in Chinese and English."""
+    offices = {code: {"zh_CN": zh or code, "en": en or zh or code}
+               for code, zh, en in session.execute(
+                   select(Office.code, Office.name_zh, Office.name_en))}
+    bundles: dict[str, dict[str, str]] = {}
+    for key, deployment_id in session.execute(
+            select(Deployment.bundle_key, func.max(Deployment.id))
+            .group_by(Deployment.bundle_key)):
+        title = commitments.title(deployment_id)
+        bundles[key] = title or {"zh_CN": key, "en": key}
+    return {"offices": offices, "bundles": bundles}
+
+
 def summary(session: Session, actor: Actor, filters: Filters,
             now: datetime | None = None) -> dict[str, Any]:
     """Every table of the dashboard for FILTERS, the commitment figures and calendar warning."""
@@ -242,9 +289,13 @@ def summary(session: Session, actor: Actor, filters: Filters,
                         "month": filters.month},
             "generated_at": moment.isoformat(),
             "calendar_warning": workdays.coverage_warning(moment.astimezone(LOCAL).date()),
+            "labels": _labels(session, commitments),
             "totals": {"opened": sum(r["opened"] for r in tables["throughput"]),
                        "closed": sum(r["closed"] for r in tables["throughput"]),
                        "in_progress": sum(r["in_progress"] for r in tables["throughput"]),
+                       "withdrawn": sum(r["withdrawn"] for r in tables["throughput"]),
+                       "cancelled": sum(r["cancelled"] for r in tables["throughput"]),
+                       "errors": sum(r["errors"] for r in tables["throughput"]),
                        "overdue": len(overdue), "at_risk": len(at_risk)},
             "tables": tables}
 

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from engine.casework import staffing
 from engine.core import audit, clock
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
@@ -47,6 +48,17 @@ def queue(session: Session, actor: Actor, *, level: str | None = None) -> list[d
              "bundle": case.bundle_key, "office": case.office_code, "level": clk.level,
              "due": clk.due_at.isoformat(), "paused": clk.paused_since is not None,
              "confirmed": clk.confirmed} for clk, case in rows]
+
+
+def unstaffed(session: Session, actor: Actor, *, limit: int = 200) -> list[dict[str, Any]]:
+    """Open tasks no active account can take (无人可办), oldest first, for the queue."""
+    _require_supervisor(actor)
+    return [{"case_id": t.case_id, "number": t.case_number, "title": t.case_title,
+             "bundle": t.bundle, "office": t.office, "task": t.title,
+             "work_item_id": t.work_item_id, "groups": list(t.groups), "users": list(t.users),
+             "created_at": t.created_at.isoformat(),
+             "due": t.due_at.isoformat() if t.due_at else None}
+            for t in staffing.unstaffed_tasks(session, limit=limit)]
 
 
 def issue(session: Session, case_id: int, actor: Actor, *, message: str, deadline: datetime,

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
+import pytest
 from playwright.sync_api import expect
+from sqlalchemy import update
 
+from engine.core.db import unit_of_work
+from engine.models import User
 from tests.browser.actions import login, shot
+from web.context import onething
 
 if TYPE_CHECKING:
     from tests.browser.conftest import ContextFactory
+    from tests.browser.server import LiveServer
 
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True}
@@ -30,7 +37,17 @@ def test_chinese_browser_gets_chinese_and_can_switch_to_english(
     shot(page, "login-en")
 
 
-def test_a_signed_in_user_keeps_the_language_they_chose(new_context: ContextFactory) -> None:
+@pytest.fixture
+def follows_the_browser_after(live_server: LiveServer) -> Iterator[str]:
+    """The demo applicant, whose stored language is cleared after the test (the other
+    tests of the run sign in as the same account and expect their browser's language)."""
+    yield "applicant_ent"
+    with unit_of_work(onething(live_server.app).factory) as session:
+        session.execute(update(User).where(User.username == "applicant_ent").values(locale=None))
+
+
+def test_a_signed_in_user_keeps_the_language_they_chose(new_context: ContextFactory,
+                                                        follows_the_browser_after: str) -> None:
     page = new_context(locale="en-US").new_page()
     login(page, "applicant_ent")
     page.get_by_label("Language").select_option("zh_CN")

@@ -37,7 +37,8 @@ def start_walk_in_case(page: Page) -> str:
     form.get_by_test_id("desk-submit").click()
     number = page.get_by_test_id("started-number").inner_text()
     assert number.startswith("LL-")
-    assert page.get_by_test_id("started-office").inner_text() == "branch_tieying"
+    assert page.get_by_test_id("started-office").inner_text() == (
+        "Tieying Branch of the Approval Bureau (Tieying Service Sub-center)")
     shot(page, "c02-desk-case-started")
     logout(page)
     return number
@@ -59,9 +60,19 @@ def test_admin_sees_window_work_on_the_dashboard(page: Page) -> None:
     assert after["opened"] == before["opened"] + 1
     assert after["in_progress"] == before["in_progress"] + 1
     rows = page.get_by_test_id("table-throughput").locator("tbody tr")
-    assert rows.filter(has_text="restaurant").filter(has_text="branch_tieying").count() == 1
-    # the charts are drawn (chart.js paints into the canvas)
+    # offices and bundles by name, not by code
+    assert rows.filter(has_text="Open a restaurant (one thing)").filter(
+        has_text="Tieying Branch of the Approval Bureau").count() == 1
+    assert rows.filter(has_text="branch_tieying").count() == 0
+    # the charts are drawn (chart.js paints into the canvas); counts on a whole-number axis
     page.wait_for_function("() => !!window.Chart && !!Chart.getChart('chart-throughput')")
+    assert page.evaluate(
+        "() => Chart.getChart('chart-throughput').options.scales.y.ticks.precision") == 0
+    # the tables fit a 1280 px desk: nothing scrolls sideways
+    page.set_viewport_size({"width": 1280, "height": 900})
+    assert page.evaluate("() => [...document.querySelectorAll('.table-wrap')]"
+                         ".every(w => w.scrollWidth <= w.clientWidth + 1)")
+    assert page.evaluate("() => document.documentElement.scrollWidth <= 1280")
     shot(page, "c03-admin-dashboard")
 
     page.locator("#bundle").select_option("restaurant")

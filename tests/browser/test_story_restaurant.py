@@ -74,7 +74,8 @@ def apply_online(page: Page) -> str:
     page.wait_for_url("**/portal/cases/*")
     number = page.url.rsplit("/", 1)[-1]
     assert number.startswith("LL-")
-    # the diagram marks where the case is: waiting at the window's acceptance check
+    # the diagram, folded by default, marks where the case is: the window's acceptance check
+    page.get_by_test_id("diagram-details").locator("summary").click()
     page.locator("#diagram-canvas[data-ready=true]").wait_for()
     assert page.locator("#diagram-canvas [data-element-id=accept].current").count() == 1
     shot(page, "a07-case-submitted")
@@ -157,7 +158,14 @@ def decide_items(page: Page, reviewer: str, number: str, shot_name: str) -> int:
         seen.add(code)
         page.get_by_test_id("claim").click()
         expect(page.get_by_test_id("task-assignee")).to_have_text(reviewer)
+        # only the fields of the chosen decision show: none before, the number for approval
+        expect(page.locator("#f-certificate_no")).to_be_hidden()
+        expect(page.locator("#f-refuse_reason")).to_be_hidden()
+        page.get_by_role("combobox", name="Decision").select_option("refuse")
+        expect(page.locator("#f-refuse_reason")).to_be_visible()
         page.get_by_role("combobox", name="Decision").select_option("approve")
+        expect(page.locator("#f-refuse_reason")).to_be_hidden()
+        expect(page.locator("#f-return_reason")).to_be_hidden()
         page.get_by_label("Certificate number").fill(f"LL-{reviewer}-{decided}")
         page.get_by_test_id("complete").click()
         expect(page.locator(".flashes")).to_contain_text(f"case {number} moved on")
@@ -195,6 +203,7 @@ def choose_delivery_track_and_rate(page: Page, number: str) -> None:
     assert {results.nth(i).get_attribute("data-item") for i in range(results.count())} == ITEMS
     assert page.get_by_test_id("timeline").locator("li").count() >= 5
     # the diagram is drawn by bpmn-js with the finished elements highlighted
+    page.get_by_test_id("diagram-details").locator("summary").click()
     page.locator("#diagram-canvas[data-ready=true]").wait_for()
     canvas = page.locator("#diagram-canvas")
     assert canvas.locator("[data-element-id=accept].done").count() == 1

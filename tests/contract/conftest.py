@@ -10,7 +10,6 @@ from flask import Flask
 from sqlalchemy import text
 
 from engine.core.db import make_engine, unit_of_work
-from engine.models import Base
 from engine.org import users
 from tests.browser.server import load_demo
 from tests.conftest import PG_URL
@@ -42,10 +41,7 @@ def contract_db_url(tmp_path_factory: pytest.TempPathFactory,
 @pytest.fixture(scope="package")
 def demo_app(contract_db_url: str, tmp_path_factory: pytest.TempPathFactory
              ) -> Iterator[Flask]:
-    """The app on the demo database: tables from the models, data as `onething demo` loads it."""
-    engine = make_engine(contract_db_url)
-    Base.metadata.create_all(engine)
-    engine.dispose()
+    """The app on the demo database, migrated and loaded as `onething demo` does it."""
     load_demo(contract_db_url)
     app = create_app({"DATABASE_URL": contract_db_url, "TESTING": True,
                       "EMBEDDED_WORKER": False,

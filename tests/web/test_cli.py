@@ -193,6 +193,8 @@ def served(monkeypatch) -> Iterator[_Served]:
 
     monkeypatch.setattr(running.serving, "serve", fake_serve)
     monkeypatch.delenv("ONETHING_DEV", raising=False)
+    # several workers share metrics through this folder: it must not outlive the test
+    monkeypatch.setenv(running.serving.METRICS_DIR, "")  # undone after the test
     yield apps
     for app in apps:
         onething(app).close()

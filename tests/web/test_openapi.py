@@ -31,7 +31,7 @@ def operations(doc: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
 
 
 # the blueprints of the JSON API; the HTML pages (web/ui) are not part of the document
-API_BLUEPRINTS = ("v1", "health", "openapi")
+API_BLUEPRINTS = ("v1", "health", "metrics", "openapi")
 
 
 def served_routes(app) -> set[tuple[str, str]]:

@@ -11,7 +11,7 @@ PREFIX = "/api/v1"
 
 def register(app: Flask) -> None:
     """Mount every API blueprint on APP; resources under /api/v1 need a caller."""
-    from web.api import health, openapi
+    from web.api import health, metrics, openapi
     from web.api.casework import (
         agency,
         case_diagram,
@@ -21,6 +21,7 @@ def register(app: Flask) -> None:
         drafts,
         inbox,
         materials,
+        search,
         tasks,
     )
     from web.api.design import deployments, guides, studio
@@ -33,7 +34,7 @@ def register(app: Flask) -> None:
     v1.before_request(require_actor)
     for resource in (deployments.bp, cases.bp, tasks.bp, messages.bp, external.bp,
                      catalog.bp, materials.bp, agency.bp, cooperation.bp, guides.bp,
-                     inbox.bp, comments.bp,
+                     inbox.bp, comments.bp, search.bp,
                      studio.bp, admin.bp, sessions.bp, dashboard.bp,
                      notifications.bp, appointments.bp, visits.bp,
                      case_diagram.bp, drafts.bp,
@@ -41,4 +42,6 @@ def register(app: Flask) -> None:
         v1.register_blueprint(resource)
     app.register_blueprint(v1)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
+    metrics.init(app)
     app.register_blueprint(openapi.bp)

@@ -88,6 +88,9 @@ def import_org(state: CliState, path: Path) -> None:
     with unit_of_work(state.factory(migrate=True)) as session:
         counts = offices.import_offices(session, path, state.actor)
     click.echo(str(counts))
+    # a warning, not a refusal: the staff may be posted later
+    for post in counts.empty:
+        click.echo(f"warning: nobody can take work for {post.group}: {post}", err=True)
 
 
 @offices_group.command("list")

@@ -8,8 +8,10 @@ from types import FrameType
 
 import click
 
+from engine.casework import search
 from engine.core import migrate
 from engine.core.clock import now
+from engine.core.db import unit_of_work
 from engine.jobs.worker import Worker, run_until_idle
 from engine.workdays import coverage_warning
 from web import serving
@@ -31,9 +33,24 @@ def db() -> None:
 @click.option("--revision", default="head", show_default=True, help="Target revision.")
 @pass_state
 def upgrade(state: CliState, revision: str) -> None:
-    """Apply schema migrations."""
+    """Apply schema migrations, then index for staff search the cases started before it."""
     migrate.upgrade(state.db, revision)
     click.echo(f"database at revision {migrate.current(state.db)}")
+    if migrate.current(state.db) == migrate.head():
+        looked_at = backfill_search(state)
+        if looked_at:
+            click.echo(f"search index: {looked_at} earlier cases looked at")
+
+
+def backfill_search(state: CliState) -> int:
+    """Index every case without a search row, a batch per transaction; how many."""
+    total, after = 0, 0
+    while True:
+        with unit_of_work(state.factory()) as session:
+            looked_at = search.backfill(state.rt, session, after)
+        if not looked_at:
+            return total
+        total, after = total + len(looked_at), looked_at[-1]
 
 
 def warn_calendar_coverage() -> None:
@@ -64,6 +81,10 @@ def serve(state: CliState, host: str, port: int, workers: int | None, threads: i
     ONETHING_DEV=1. SIGTERM or Ctrl-C finishes the requests in flight, then exits.
     """
     state.long_running()
+    processes = workers or default_workers(state.database_url)
+    if processes > 1:
+        # before the first metric exists: latency is gathered across the processes
+        serving.share_metrics()
     config = {"DATABASE_URL": state.database_url}
     try:
         # built once here to refuse a bad configuration before any process starts
@@ -79,7 +100,7 @@ def serve(state: CliState, host: str, port: int, workers: int | None, threads: i
     config["SECRET_KEY"] = app.config["SECRET_KEY"]
     shared.close()
     options = ServeOptions(host=host, port=port, threads=threads,
-                           workers=workers or default_workers(state.database_url),
+                           workers=processes,
                            embedded_worker=embedded)
     serving.serve(lambda: create_app(config), options)
 

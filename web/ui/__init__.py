@@ -18,7 +18,7 @@ from werkzeug.wrappers import Response
 from engine.core.errors import OnethingError, Unauthorized
 from web import auth as api_auth
 from web import errors as api_errors
-from web.ui import assets, csrf, forms, guard, i18n, names
+from web.ui import assets, csrf, engine_text, forms, guard, i18n, names, upload_limits
 from web.ui.i18n import _
 
 log = logging.getLogger(__name__)
@@ -66,7 +66,7 @@ def engine_error(err: OnethingError) -> Response | tuple[str, int]:
         return redirect(url_for("auth.login", next=request.full_path.rstrip("?")))
     if err.status >= 500:
         log.warning("%s: %s", err.title, err.message)
-    return _error_page(err.status, _titles().get(err.status, err.title), err.message)
+    return _error_page(err.status, _titles().get(err.status, err.title), engine_text.say(err))
 
 
 def http_error(err: HTTPException) -> Response | tuple[str, int]:
@@ -78,6 +78,8 @@ def http_error(err: HTTPException) -> Response | tuple[str, int]:
     if isinstance(err, csrf.CsrfRefused):
         detail = _("The form has expired or did not come from this site; reload the page "
                    "and try again.")
+    elif status == 413:
+        detail = upload_limits.too_large_text()
     elif detail == type(err).description:
         # Werkzeug's stock English sentence: say it in the page's language instead
         detail = _generic_details().get(status, detail)
@@ -126,6 +128,7 @@ def register(app: Flask) -> None:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=SESSION_HOURS))
     i18n.init(app)
     names.init(app)
+    upload_limits.init(app)
     # bilingual model texts ("受理审查 Check materials and accept") in the page's language
     app.add_template_filter(lambda text: forms.localize(text, i18n.lang()), "local")
     csrf.init(app)

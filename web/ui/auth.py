@@ -9,6 +9,7 @@ from flask_babel import format_time
 from werkzeug.wrappers import Response
 
 from engine.core import clock
+from engine.core.actors import Actor
 from engine.core.errors import Throttled
 from engine.models import User
 from engine.org import throttle, users
@@ -30,9 +31,28 @@ def safe_next(target: str | None, default: str = "/") -> str:
     return target
 
 
-def home_for_actor() -> str:
-    """Where a person lands after signing in: their first section, else the portal."""
-    sections = guard.nav_sections(guard.current_actor())
+# each role's start page, the first role a person holds deciding (admins go to admin home)
+START_PAGES: tuple[tuple[str, str], ...] = (
+    ("supervisor", "/workbench/supervision"),
+    ("leader", "/admin/dashboard"),
+    ("designer", "/studio"),
+    ("window_clerk", "/workbench/desk"),
+    ("reviewer", "/workbench"),
+    ("applicant", "/portal/"),
+    ("agent", "/portal/"),
+)
+
+
+def home_for_actor(who: Actor | None = None) -> str:
+    """Where WHO (the signed-in person by default) lands: their role's start page, else
+    their first section, else the portal."""
+    who = who if who is not None else guard.current_actor()
+    if who is not None and who.is_admin:
+        return "/admin"
+    for group, page in START_PAGES:
+        if who is not None and group in who.groups:
+            return page
+    sections = guard.nav_sections(who)
     return sections[0][1] if sections else "/portal/"
 
 
@@ -70,7 +90,7 @@ def login() -> Response | Page | str:
     wrong = _("Wrong username or password.")
     if not username:
         return _form(target, username, wrong, 401)
-    limits, user = sign_in_limits(), None
+    limits, user, home = sign_in_limits(), None, "/portal/"
     try:
         # noted and committed first, then counted again: see engine.org.throttle
         with transaction() as db:
@@ -87,11 +107,12 @@ def login() -> Response | Page | str:
             else:
                 throttle.succeeded(db, attempt)
                 guard.sign_in(db, user)
+                home = home_for_actor(users.actor_of(user))
     if refusal is not None:
         return _locked(refusal, target, username)
     if user is None:
         return _form(target, username, wrong, 401)
-    return redirect(safe_next(target, home_for_actor()))
+    return redirect(safe_next(target, home))
 
 
 @bp.post("/logout")

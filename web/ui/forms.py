@@ -18,7 +18,6 @@ are the engine's (``applicant/name``) and match fields through ``Field.path``.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,11 +25,11 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from engine.casework import forms as engine_forms
-from engine.core.errors import InvalidInput
+from engine.core.errors import FieldError, InvalidInput
+from web.ui import engine_text, field_errors, i18n
+from web.ui.bilingual import localize
 from web.ui.i18n import _
 
-_CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")
-_LATIN_START = re.compile(r"[A-Za-z]")
 LONG_TEXT = 200
 
 
@@ -69,22 +68,6 @@ class Field:
         if isinstance(self.value, list):
             return value in [str(v) for v in self.value]
         return self.value is not None and str(self.value) == value
-
-
-def localize(text: str | None, lang: str) -> str:
-    """The LANG half of a bilingual text such as "受理结论 Outcome" (the whole text otherwise)."""
-    if not text:
-        return ""
-    if not _CJK.search(text):
-        return text
-    last_cjk = max(m.end() for m in _CJK.finditer(text))
-    tail = text[last_cjk:]
-    latin = _LATIN_START.search(tail)
-    if latin is None:
-        return text
-    split = last_cjk + latin.start()
-    zh, en = text[:split].strip(), text[split:].strip()
-    return en if lang == "en" and en else zh or text
 
 
 def _options(schema: Mapping[str, Any], lang: str) -> list[Option]:
@@ -235,6 +218,16 @@ def message(text: str) -> str:
     return text
 
 
+def field_message(problem: FieldError, lang: str | None = None) -> str:
+    """What is wrong with one field, in the page's language, from the engine's error KIND
+    and PARAMS (never the validator's English, nor a regular expression)."""
+    lang = lang or i18n.lang()
+    params = dict(problem.params)
+    if isinstance(params.get("hint"), str):
+        params["hint"] = localize(params["hint"], lang)
+    return field_errors.say(problem.kind, params, problem.message, lang)
+
+
 def check(schema: Mapping[str, Any] | None, data: dict[str, Any],
           problems: Mapping[str, str] | None = None) -> dict[str, str]:
     """Per-field errors of DATA against SCHEMA (conversion PROBLEMS first); {} when valid."""
@@ -243,14 +236,14 @@ def check(schema: Mapping[str, Any] | None, data: dict[str, Any],
         engine_forms.validate(dict(schema) if schema is not None else None, data)
     except InvalidInput as exc:
         for problem in exc.fields:
-            errors.setdefault(problem.path, message(problem.message))
+            errors.setdefault(problem.path, field_message(problem))
         if not exc.fields:
-            errors.setdefault("(form)", str(exc))
+            errors.setdefault("(form)", engine_text.say(exc))
     return errors
 
 
 def errors_from(exc: InvalidInput) -> dict[str, str]:
     """The per-field errors an engine InvalidInput names, by field path."""
-    found = {p.path.replace("data.", "", 1).replace(".", "/"): message(p.message)
+    found = {p.path.replace("data.", "", 1).replace(".", "/"): field_message(p)
              for p in exc.fields}
-    return found or {"(form)": str(exc)}
+    return found or {"(form)": engine_text.say(exc)}

@@ -18,6 +18,7 @@ from typing import Any, ParamSpec, TypeVar
 from flask import current_app, g, redirect, request, session, url_for
 from sqlalchemy.orm import Session
 
+from engine.casework import search
 from engine.core.actors import Actor
 from engine.core.db import unit_of_work
 from engine.core.errors import Forbidden
@@ -39,6 +40,8 @@ CLERK_GROUPS = frozenset({"window_clerk", "reviewer", "agent", "supervisor"})
 DESIGNER_GROUPS = frozenset({"designer"})
 ADMIN_GROUPS = frozenset({"admin", "leader", "supervisor"})
 OVERSIGHT_GROUPS = frozenset({"leader", "supervisor"})
+# staff who search cases; agents and applicants do not
+SEARCH_GROUPS = search.STAFF
 
 
 def limits() -> tuple[timedelta, timedelta]:
@@ -173,6 +176,8 @@ def nav_sections(who: Actor | None) -> list[tuple[str, str]]:
     elif in_groups(who, OVERSIGHT_GROUPS):
         # leaders follow cases through supervision, not through an inbox
         out.append(("supervision", "/workbench/supervision"))
+    if in_groups(who, SEARCH_GROUPS):
+        out.append(("search", "/workbench/search"))
     if in_groups(who, DESIGNER_GROUPS):
         out.append(("studio", "/studio"))
     if in_groups(who, ADMIN_GROUPS):

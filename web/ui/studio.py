@@ -14,6 +14,7 @@ from werkzeug.wrappers import Response
 from engine.core.errors import DiagramInvalid, InvalidInput, OnethingError
 from engine.design import heat, studio, version_diff
 from web.context import transaction
+from web.ui import engine_text
 from web.ui.guard import actor, group_required
 
 bp = Blueprint("studio_ui", __name__, url_prefix="/studio")
@@ -99,7 +100,7 @@ def upload(key: str) -> Response:
     except OnethingError as err:
         if err.status == 403:
             raise
-        flash(err.message, "error")
+        flash(engine_text.say(err), "error")
         return redirect(url_for(".index"))
     for warning in result.warnings[:20]:
         flash(_("Warning: %(problem)s", problem=str(warning)), "warning")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from engine.org import users
 from engine.org.catalog.reading import SAFE_LOADER
 from engine.org.offices.members import set_postings
 from engine.org.offices.org_checks import OfficeSpec, OrgFile, check_org
+from engine.org.offices.staffing import EmptyPost, empty_posts
 from engine.org.roles import require
 
 log = logging.getLogger(__name__)
@@ -34,6 +35,8 @@ class OrgCounts:
     offices_updated: int
     users_created: int
     postings: int
+    # the office roles nobody holds after the import: work routed there would wait
+    empty: tuple[EmptyPost, ...] = field(default=())
 
     def __str__(self) -> str:
         return (f"offices: {self.offices_created} created, {self.offices_updated} updated; "
@@ -76,7 +79,8 @@ def import_offices(session: Session, source: str | Path | dict[str, Any],
         set_postings(session, user, [(offices[p.office], p.role, p.posting)
                                      for p in person.posts])
         postings += len(person.posts)
-    counts = OrgCounts(created, updated, users_created, postings)
+    counts = OrgCounts(created, updated, users_created, postings,
+                       tuple(empty_posts(session)))
     audit.record(session, actor, "offices.import", offices_created=created,
                  offices_updated=updated, users_created=users_created, postings=postings)
     log.info("org model imported: %s", counts)

@@ -54,8 +54,9 @@ class DataFlow:
     assigned: frozenset[str] = frozenset()
     # every variable an expression, script or candidate of the diagrams reads
     mentioned: frozenset[str] = frozenset()
-    # the outputs of the bundle's decision tables
+    # the outputs of the bundle's decision tables, and their labels ("情形材料 Extra material")
     decided: frozenset[str] = frozenset()
+    decided_labels: Mapping[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,6 +68,7 @@ class _Collected:
     # set by a decision, a loop, a message or a service: never a person's to give
     produced: set[str] = field(default_factory=set)
     decided: set[str] = field(default_factory=set)
+    decided_labels: dict[str, str] = field(default_factory=dict)
     # (targets, sources): the value of the sources flows into the targets
     edges: list[tuple[frozenset[str], frozenset[str]]] = field(default_factory=list)
 
@@ -93,7 +95,8 @@ def analyse(bpmn: Mapping[str, Any], dmn: Mapping[str, Any],
     return DataFlow(protected=frozenset(protected), free=frozenset(free),
                     assigned=frozenset(found.assigned | found.produced),
                     mentioned=frozenset(found.reads | named),
-                    decided=frozenset(found.decided))
+                    decided=frozenset(found.decided),
+                    decided_labels=dict(found.decided_labels))
 
 
 _CONSTANTS = frozenset({"True", "False", "None"})
@@ -204,6 +207,8 @@ def _read_dmn(root: Any, found: _Collected) -> None:
         if name == "output" and element.get("name"):
             found.produced.add(element.get("name"))
             found.decided.add(element.get("name"))
+            if element.get("label"):
+                found.decided_labels.setdefault(element.get("name"), element.get("label"))
         elif name == "inputExpression":
             texts = [c for c in element if isinstance(c.tag, str) and c.tag.endswith("}text")]
             tree = _parse(texts[0].text or "", "eval") if texts else None

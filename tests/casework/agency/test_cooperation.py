@@ -7,7 +7,7 @@ import pytest
 from engine.casework import cases, completion, cooperation, work_items
 from engine.core.db import unit_of_work
 from engine.core.errors import Conflict, Forbidden
-from engine.models import CooperationRequest, WorkItem
+from engine.models import CooperationRequest, Office, WorkItem
 from tests.casework.agency.support import FIRE, MARKET, PRINCIPAL, AgencyScenario
 from tests.runtime.scenario import ADMIN
 
@@ -16,7 +16,12 @@ QUESTION = "后厨排烟管道是否需要单独消防验收？"
 
 @pytest.fixture
 def sc(rt, db) -> AgencyScenario:
-    return AgencyScenario(rt, db).setup()
+    scenario = AgencyScenario(rt, db).setup()
+    # a request goes only to a group some office has
+    with unit_of_work(scenario.factory) as s:
+        s.add(Office(code="dept_fire", name_zh="消防救援大队", name_en="Fire brigade",
+                     level="department"))
+    return scenario
 
 
 def ask(sc: AgencyScenario, cid: int, code: str = "MS-010", who=MARKET) -> CooperationRequest:
@@ -49,7 +54,9 @@ def test_request_reaches_the_fire_inbox_and_its_answer_shows_on_the_case(sc):
         mine = [work_items.as_dict(w) for w in rows if w.kind == "cooperation"]
         market_rows, _ = work_items.inbox(s, MARKET)
     assert [(m["id"], m["title"], m["candidate_groups"]) for m in mine] == [
-        (request.cooperation_item_id, "协办: 部门审查决定 Department decides the item",
+        # titled by the task that asks, which names its item
+        (request.cooperation_item_id,
+         "协办: 部门审查决定：食品经营许可（MS-010） Department decides item MS-010",
          ["reviewer@dept_fire"])]
     assert mine[0]["documentation"] == QUESTION
     assert request.cooperation_item_id not in {w.id for w in market_rows}

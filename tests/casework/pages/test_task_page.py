@@ -12,13 +12,10 @@ from flask.testing import FlaskClient
 from sqlalchemy import select
 
 from engine.core.db import unit_of_work
-from engine.models import Case, WorkItem
-from engine.org import users
-from engine.org.offices import get_office
-from engine.org.offices.members import set_postings
+from engine.models import WorkItem
+from tests.casework.pages.applying import ann_applies, post_staff
 from tests.casework.pages.test_journey import _complete
-from tests.casework.pages.test_portal import application
-from tests.ui.conftest import PASSWORD, csrf_of, sign_in
+from tests.ui.conftest import csrf_of, sign_in
 from web.context import onething
 
 EN = {"Accept-Language": "en"}
@@ -31,18 +28,8 @@ STAFF = {"win_ty": ("branch_tieying", "window_clerk"), "rev_ty": ("branch_tieyin
 def case(app: Flask, client: FlaskClient, person: Callable[..., str], restaurant: str,
          ) -> dict[str, str]:
     """A restaurant case applied for online at Tieying, and the staff who work it."""
-    with unit_of_work(onething(app).factory) as session:
-        for name, (office, role) in STAFF.items():
-            user = users.add_user(session, name, PASSWORD)
-            set_postings(session, user, [(get_office(session, office), role, "resident")])
-    person("ann", "applicant")
-    sign_in(client, "ann")
-    response = client.post("/portal/bundles/restaurant/apply", data=application(
-        csrf_of(client, "/portal/bundles/restaurant/apply"), action="submit"))
-    assert response.status_code == 302, response.get_data(as_text=True)
-    with unit_of_work(onething(app).factory) as session:
-        number = session.scalars(select(Case.number)).one()
-    return {"number": number}
+    post_staff(app, STAFF)
+    return {"number": ann_applies(app, client, person)}
 
 
 def _open(app: Flask, element: str) -> dict[str, str]:
@@ -75,6 +62,11 @@ def test_each_review_task_names_its_own_catalogue_item(app: Flask, case: dict[st
     permit = _panel(browser.get(f"/workbench/tasks/{reviews['MS-010']}").get_data(
         as_text=True), "decided-items")
     assert "本任务办理的事项" in licence
+    # the inbox tells the two reviews apart by their titles
+    inbox = browser.get("/workbench").get_data(as_text=True)
+    assert "部门审查决定：营业执照（企业设立登记）（MS-001）" in inbox
+    assert "部门审查决定：食品经营许可（MS-010）" in inbox
+    assert "{{" not in inbox and "item_code" not in inbox
     assert "企业设立登记（营业执照核发）" in licence and "食品经营许可" not in licence
     assert "食品经营许可" in permit and "营业执照" not in permit
     # what the catalogue says of the item: department, legal basis, limits, fee
@@ -119,6 +111,21 @@ def test_the_acceptance_page_shows_the_application_and_every_item(app: Flask,
     assert 'data-testid="return-reason"' not in page
 
 
+def test_the_case_data_reads_as_names_not_codes(app: Flask, case: dict[str, str]) -> None:
+    _complete(app, "accept", {"outcome": "accept"})
+    review = _open(app, "review")["MS-010"]
+    page = _browser(app, "rev_ty").get(f"/workbench/tasks/{review}").get_data(as_text=True)
+    data = _panel(page, "case-data")
+    # the window's choice by its title, a decision's material by the guide's name
+    assert re.search(r'data-name="outcome">\s*受理\s*<', data)
+    assert "公众聚集场所投入使用、营业前消防安全检查告知承诺书" in data
+    assert "情形材料" in data  # the decision table's label, not the variable
+    # nothing empty, no None from a decision row that matched nothing, no codes
+    for code in ("None", "fire_commitment", "accept<", "situation_material<"):
+        assert code not in data, code
+    assert not re.search(r"<dd[^>]*>\s*</dd>", data), "an empty field is shown"
+
+
 def test_the_window_reads_why_a_department_returned_the_item(app: Flask,
                                                              case: dict[str, str]) -> None:
     _complete(app, "accept", {"outcome": "accept"})
@@ -134,3 +141,63 @@ def test_the_window_reads_why_a_department_returned_the_item(app: Flask,
     assert reason and "退回理由" in reason.group(1)
     assert "经营场所地址与租赁合同不一致" in reason.group(1)
     assert "食品经营许可" in _panel(page, "decided-items")
+
+
+def test_the_recheck_page_says_what_the_window_and_the_department_entered(
+        app: Flask, case: dict[str, str]) -> None:
+    _complete(app, "accept", {"outcome": "accept"})
+    reviewer = _browser(app, "rev_ty")
+    path = f"/workbench/tasks/{_open(app, 'review')['MS-010']}"
+    reviewer.post(f"{path}/complete", data={
+        "csrf_token": csrf_of(reviewer, path), "decision": "return",
+        "return_reason": "平面布局图缺少操作流程", "return_to": "accept"})
+    recheck = _open(app, "recheck")["MS-010"]
+    page = _browser(app, "win_ty").get(f"/workbench/tasks/{recheck}").get_data(as_text=True)
+    earlier = _panel(page, "earlier-steps")
+    assert "前序环节意见" in earlier
+    # the department's return, by the fields' titles and the choices' titles
+    assert "部门审查决定" in earlier and "rev_ty" in earlier
+    assert "退回理由" in earlier and "平面布局图缺少操作流程" in earlier
+    assert "受理窗口复核" in earlier
+    # the window's own acceptance, by its decision's title, not its code
+    assert "受理审查" in earlier
+    assert not re.search(r"<dd[^>]*>\s*(accept|return|approve)\s*</dd>", earlier)
+    # a reviewer of another office sees neither the task nor what was said on it
+    assert _browser(app, "rev_ya").get(f"/workbench/tasks/{recheck}").status_code == 403
+
+
+def test_a_cooperation_answer_shows_on_the_task_that_asked(app: Flask,
+                                                           case: dict[str, str]) -> None:
+    from engine.casework import cooperation
+    from engine.core.actors import Actor
+
+    _complete(app, "accept", {"outcome": "accept"})
+    review = _open(app, "review")["MS-010"]
+    with unit_of_work(onething(app).factory) as session:
+        asked = cooperation.ask(session, review, "reviewer@branch_tieying", "场所是否临近学校？",
+                                Actor("rev_ty", frozenset({"reviewer@branch_tieying"})))
+        cooperation.answer(session, asked.id, "距最近学校 300 米，符合要求",
+                           Actor("rev_ty", frozenset({"reviewer@branch_tieying"})))
+    page = _browser(app, "rev_ty").get(f"/workbench/tasks/{review}").get_data(as_text=True)
+    said = _panel(page, "earlier-steps")
+    assert "场所是否临近学校？" in said and "距最近学校 300 米，符合要求" in said
+    assert "reviewer@branch_tieying" not in said
+
+
+def test_the_review_form_says_which_fields_belong_to_which_decision(
+        app: Flask, case: dict[str, str]) -> None:
+    import html
+    import json
+
+    _complete(app, "accept", {"outcome": "accept"})
+    review = _open(app, "review")["MS-010"]
+    page = _browser(app, "rev_ty").get(f"/workbench/tasks/{review}").get_data(as_text=True)
+    found = re.search(r"data-outcomes='([^']*)'", page)
+    assert found
+    outcomes = json.loads(html.unescape(found.group(1)))
+    assert outcomes["certificate_no"] == [["decision", ["approve"]]]
+    assert outcomes["refuse_reason"] == [["decision", ["refuse"]]]
+    assert outcomes["return_reason"] == [["decision", ["return"]]]
+    assert outcomes["return_to"] == [["decision", ["return"]]]
+    # asked whatever the decision: not tied to an outcome
+    assert "opinion" not in outcomes and "decision" not in outcomes

@@ -59,7 +59,8 @@ def test_opening_a_cooperation_item_shows_the_question_and_answers_it(county: Co
     assert 'data-testid="cooperation-answer-form"' not in again
     twice = browser.post(f"{path}/answer", data={"csrf_token": csrf(browser, path),
                                                  "answer": "再答一次"}, follow_redirects=True)
-    assert twice.status_code == 200 and "already answered" in twice.get_data(as_text=True)
+    assert twice.status_code == 200 and "当前状态：已回复" in twice.get_data(as_text=True)
+    assert "already answered" not in twice.get_data(as_text=True)
     assert request_state(county, item)[1] == "不在名录内，无需消防审查"
 
 
@@ -123,7 +124,8 @@ def test_an_external_work_item_opens_read_only(county: County) -> None:
     done = browser.post(f"/workbench/tasks/{external}/complete",
                         data={"csrf_token": csrf(browser, f"/workbench/tasks/{external}")},
                         follow_redirects=True)
-    assert done.status_code == 200 and "external-task API" in done.get_data(as_text=True)
+    assert done.status_code == 200 and "外部系统" in done.get_data(as_text=True)
+    assert "external-task API" not in done.get_data(as_text=True)
     assert external in {w.id for w in county.open_items(case["id"])}
 
 
@@ -140,7 +142,8 @@ def test_completed_and_cancelled_items_open_read_only(county: County) -> None:
                           data={"csrf_token": csrf(browser, f"/workbench/tasks/{accept}"),
                                 "outcome": "accept"}, follow_redirects=True)
     assert repeat.status_code == 200
-    assert "already completed" in repeat.get_data(as_text=True)
+    assert "待办“受理审查”已由 clerk_ty 处理（已办结）" in repeat.get_data(as_text=True)
+    assert "already completed" not in repeat.get_data(as_text=True)
 
     market = [w for w in county.open_items(case["id"], "review")
               if w.input_data.get("item_code", "").startswith("MS-")]

@@ -46,7 +46,7 @@ def waiting(rt, db) -> tuple[BundleScenario, int]:
     (["health_certificates"], lambda: clock.now().date() - timedelta(days=2),
      "promise_deadline", "before today"),
     # no outdoor sign: nothing needs the owner's consent
-    (["owner_consent"], lambda: limit(1), "promised_materials", "owner_consent"),
+    (["owner_consent"], lambda: limit(1), "promised_materials/0", "owner_consent"),
 ], ids=["past-food-limit", "earliest-limit", "past-fire-limit", "in-the-past", "not-needed"])
 def test_a_promise_the_items_cannot_wait_for_is_refused(waiting, materials, deadline, field,
                                                         words):

@@ -87,14 +87,15 @@ def test_dashboard_counts_closed_running_overdue_and_at_risk(client, admin, depl
     [row] = body["tables"]["throughput"]
     assert row == {"office": "branch_tieying", "bundle": "restaurant", "opened": 3,
                    "closed": 1, "in_progress": 2, "average_working_days": 2.0,
-                   "commitment_days": 5, "closed_within_commitment": 1}
+                   "commitment_days": 5, "closed_within_commitment": 1,
+                   "withdrawn": 0, "cancelled": 0, "errors": 0}
     assert [c["case"] for c in body["tables"]["overdue"]] == [late["number"]]
     assert body["tables"]["overdue"][0]["reason"] == "commitment_passed"
     assert body["tables"]["overdue"][0]["working_days_used"] == 6
     assert [c["case"] for c in body["tables"]["at_risk"]] == [close["number"]]
     assert body["tables"]["work_in_progress"][0]["running_cases"] == 2
     assert body["totals"] == {"opened": 3, "closed": 1, "in_progress": 2, "overdue": 1,
-                              "at_risk": 1}
+                              "at_risk": 1, "withdrawn": 0, "cancelled": 0, "errors": 0}
     assert isinstance(body["tables"]["commitment"], list)
 
     may = client.get("/api/v1/dashboard?month=2026-05", headers=admin).get_json()
@@ -114,7 +115,8 @@ def test_csv_export_of_a_table(client, admin, deployed):
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
     assert rows == [{"office": "branch_tieying", "bundle": "restaurant", "opened": "1",
                      "closed": "1", "in_progress": "0", "average_working_days": "1.0",
-                     "commitment_days": "5", "closed_within_commitment": "1"}]
+                     "commitment_days": "5", "closed_within_commitment": "1",
+                     "withdrawn": "0", "cancelled": "0", "errors": "0"}]
     overdue = client.get("/api/v1/dashboard/overdue.csv", headers=admin).get_data(as_text=True)
     assert overdue.lstrip("\ufeff").splitlines()[0].startswith("case,bundle,office")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -40,11 +41,13 @@ def test_admin_creates_a_user_who_then_cannot_log_in_once_deactivated(app, boss)
     made = boss.post("/admin/users", data={"csrf_token": token, "username": "wang",
                                            "password": "long-enough", "groups": "reviewer"},
                      follow_redirects=True)
-    assert made.status_code == 200 and 'data-testid="user-groups">reviewer<' in \
+    assert made.status_code == 200 and 'data-testid="user-groups">审批人员<' in \
         made.get_data(as_text=True)
     roles = boss.post("/admin/users/wang/roles", data={
         "csrf_token": token, "roles": "branch_tieying window_clerk"}, follow_redirects=True)
-    assert "window_clerk@branch_tieying" in roles.get_data(as_text=True)
+    # the office role reads as "office role", by name
+    assert "乐陵市行政审批服务局铁营分局（铁营政务服务分中心） 窗口人员" in \
+        roles.get_data(as_text=True)
     short = boss.post("/admin/users/wang/password", data={"csrf_token": token,
                                                           "password": "x"},
                       follow_redirects=True)
@@ -102,3 +105,18 @@ def test_leaders_read_and_others_are_refused(app, client, org):
     sign_in(other, "clara")
     for path in ("/admin", "/admin/users", "/admin/audit", "/admin/dashboard"):
         assert other.get(path).status_code == 403, path
+
+
+def test_the_users_are_filtered_by_a_group_chosen_by_its_name(app, boss):
+    person(app, "li_fire", "reviewer@dept_fire")
+    person(app, "zhao", "applicant")
+    page = boss.get("/admin/users").get_data(as_text=True)
+    picker = re.search(r'<select id="group".*?</select>', page, re.S)
+    assert picker, "the group filter is not a list"
+    choices = picker.group(0)
+    assert '<option value="reviewer@dept_fire">乐陵市消防救援大队 审批人员</option>' in choices
+    assert '<option value="">全部岗位组</option>' in choices
+    shown = boss.get("/admin/users", query_string={"group": "reviewer@dept_fire"})
+    text = shown.get_data(as_text=True)
+    assert "li_fire" in text and "zhao" not in text
+    assert 'value="reviewer@dept_fire" selected' in text

@@ -38,6 +38,8 @@ WINDOW = frozenset({"clerk_tieying", "admin"})
 DESIGNERS = frozenset({"designer", "admin"})
 READERS = frozenset({"admin", "leader", "supervisor"})
 OVERSEERS = frozenset({"admin", "leader", "supervisor"})
+SEARCHERS = frozenset({"clerk_tieying", "reviewer_market", "reviewer_fire", "supervisor",
+                       "leader", "admin"})
 
 # the home page sends each visitor on to their own start page
 REDIRECTS = ("/",)
@@ -63,6 +65,8 @@ PAGES: dict[str, frozenset[str]] = {
     "/workbench/slots": WINDOW,
     "/workbench/visits": WINDOW,
     "/workbench/mobile": WINDOW,
+    "/workbench/search": SEARCHERS,
+    "/workbench/search?q={case}": SEARCHERS,
     "/studio": DESIGNERS,
     "/studio/versions/{version}": DESIGNERS,
     "/studio/versions/{version}/edit": DESIGNERS,
@@ -123,7 +127,8 @@ def _page_rules(app: Flask) -> set[str]:
     """Every GET page route of the app, as its rule."""
     rules = set()
     for rule in app.url_map.iter_rules():
-        if rule.endpoint.split(".")[0] in ("v1", "health", "openapi", "static", "vendor"):
+        if rule.endpoint.split(".")[0] in ("v1", "health", "metrics", "openapi", "static",
+                                           "vendor"):
             continue
         if "GET" in (rule.methods or ()):
             rules.add(rule.rule)

@@ -24,7 +24,7 @@ bp = Blueprint("inbox", __name__)
 LOCAL = ZoneInfo("Asia/Shanghai")
 
 Tab = Literal["mine", "group", "watched"]
-Sort = Literal["due", "created"]
+Sort = Literal["due", "created", "applicant", "item", "office", "clock"]
 
 
 class InboxQuery(Query):
@@ -32,7 +32,9 @@ class InboxQuery(Query):
 
     tab: Tab = Field("mine", description="mine: assigned to me; group: claimable by my "
                                          "groups in my offices; watched: work on cases I watch")
-    sort: Sort = Field("due", description="due (undated last) or created, then id")
+    sort: Sort = Field("due", description="due (undated last), created, applicant, item, "
+                                          "office (rows without one last) or clock (red, "
+                                          "yellow, normal, none), then id")
     bundle: str | None = Field(None, description="only cases of this bundle")
     office: str | None = Field(None, description="only cases accepted at this office")
     # a date and a date-time mean different moments (local midnight), so it is read as text
@@ -70,6 +72,12 @@ class InboxItem(WorkItem):
     channel: str | None = None
     case_title: str
     overdue: bool
+    applicant_name: str | None = Field(None, description="the applicant, as the case started")
+    item_code: str | None = Field(None, description="the one catalogue item the task decides")
+    item_name_zh: str | None = None
+    item_name_en: str | None = None
+    clock_level: Literal["normal", "yellow", "red"] | None = Field(
+        None, description="the case's commitment clock level; none before it starts")
 
 
 class TabCounts(Reply):
@@ -136,7 +144,8 @@ def index(query: InboxQuery) -> dict[str, Any]:
         page = inbox.page(session, actor(), tab, filters=filters, sort=sort, after=after,
                           limit=limit)
         owners = inbox.cases_of(session, page.items)
-        return {"items": [inbox.summary(w, owners[w.case_id]) for w in page.items],
+        facts = inbox.facts_of(session, page.items)
+        return {"items": [inbox.summary(w, owners[w.case_id], facts) for w in page.items],
                 "counts": inbox.counts(session, actor(), filters), "tab": tab, "sort": sort,
                 "limit": limit, "next_cursor": page.next_cursor}
 

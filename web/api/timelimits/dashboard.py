@@ -33,6 +33,8 @@ class DashboardQuery(Query):
 
 
 class ThroughputRow(Reply):
+    """Cases of one office and bundle: closed counts those that ended with a decision."""
+
     office: str
     bundle: str
     opened: int
@@ -41,6 +43,9 @@ class ThroughputRow(Reply):
     average_working_days: float | None
     commitment_days: float | None
     closed_within_commitment: int
+    withdrawn: int = Field(0, description="withdrawn by the applicant (not in closed)")
+    cancelled: int = Field(0, description="cancelled (not in closed)")
+    errors: int = Field(0, description="stopped by an error")
 
 
 class WorkInProgressRow(Reply):
@@ -87,6 +92,9 @@ class Dashboard(Reply):
     calendar_warning: str | None
     totals: dict[str, int]
     tables: DashboardTables
+    labels: dict[str, dict[str, dict[str, str]]] = Field(
+        default_factory=dict, description="names of the offices and bundles the tables "
+        "name by code: {'offices'|'bundles': {code: {'zh_CN': ..., 'en': ...}}}")
 
 
 def filters_from(query: DashboardQuery) -> dashboard.Filters:

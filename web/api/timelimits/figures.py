@@ -29,8 +29,8 @@ class FiguresQuery(Exact):
 
 
 class FigureRow(Reply):
-    """The figures of one office, bundle and month of acceptance; shares are of the
-    finished cases, null while there are none."""
+    """The figures of one office, bundle and month of acceptance; finished counts the cases
+    that ended with a decision, shares are of those, null while there are none."""
 
     office: str | None
     bundle: str
@@ -46,6 +46,9 @@ class FigureRow(Reply):
     ratings: int
     rating_average: float | None
     ratings_bad: int
+    withdrawn: int = Field(0, description="withdrawn by the applicant (not finished)")
+    cancelled: int = Field(0, description="cancelled (not finished)")
+    errors: int = Field(0, description="stopped by an error")
 
 
 class Figures(Reply):

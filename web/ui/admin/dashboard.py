@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import render_template, request
 from sqlalchemy import select
 from werkzeug.wrappers import Response
@@ -15,12 +17,21 @@ from web.context import transaction
 from web.ui.admin.blueprint import bp
 from web.ui.admin.pages import READERS
 from web.ui.guard import actor, group_required
+from web.ui.names import bundle_name, office_name
 
 MONTHS_SHOWN = 12
 
 
 def _filters() -> dashboard.Filters:
     return filters_from(read(DashboardQuery, request.args.to_dict(), "form"))
+
+
+def _names(body: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """The names of the offices and bundles the charts label, in the page's language."""
+    rows = body["tables"]["throughput"]
+    return {"offices": {r["office"]: (office_name(r["office"]) if r["office"] != dashboard.NO_OFFICE
+                                      else "–") for r in rows},
+            "bundles": {r["bundle"]: bundle_name(r["bundle"]) for r in rows}}
 
 
 @bp.get("/dashboard")
@@ -36,7 +47,7 @@ def dashboard_page() -> str:
     months = dashboard.months_back(clock.now().astimezone(dashboard.LOCAL).date(),
                                    MONTHS_SHOWN)
     return render_template("admin/dashboard.html", d=body, offices=offices, bundles=bundles,
-                           months=months, columns=dashboard.columns_of,
+                           months=months, columns=dashboard.columns_of, names=_names(body),
                            query=request.query_string.decode())
 
 

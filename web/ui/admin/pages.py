@@ -9,7 +9,9 @@ from __future__ import annotations
 
 from flask import render_template, request
 
+from engine.casework import staffing
 from engine.org import admin, catalog
+from engine.timelimits import supervision
 from web.api.declare import read
 from web.api.org.catalog import CatalogList
 from web.context import transaction
@@ -18,6 +20,8 @@ from web.ui.guard import actor, group_required
 
 READERS = ("admin", "leader", "supervisor")
 PAGE_SIZE = 50
+# the admin home lists the oldest tasks no one can take; the supervision page lists more
+UNSTAFFED_SHOWN = 20
 
 
 def page_number() -> int:
@@ -34,8 +38,12 @@ def page_count(total: int) -> int:
 @bp.get("")
 @group_required(*READERS)
 def index() -> str:
-    """The admin home: links to every admin page."""
-    return render_template("admin/index.html")
+    """The admin home: links to every admin page, and the work no one can take."""
+    with transaction() as session:
+        unstaffed = supervision.unstaffed(session, actor(), limit=UNSTAFFED_SHOWN)
+        unstaffed_count = staffing.count_unstaffed(session)
+    return render_template("admin/index.html", unstaffed=unstaffed,
+                           unstaffed_count=unstaffed_count)
 
 
 @bp.get("/offices")

@@ -13,6 +13,7 @@ from engine.org.users import sign_out_everywhere
 from web.api.declare import read
 from web.api.org.admin import NewPassword, NewUser, OfficeRoles, UserGroups, UserList
 from web.context import transaction
+from web.ui import names
 from web.ui.admin.blueprint import bp
 from web.ui.admin.pages import PAGE_SIZE, READERS, page_count, page_number
 from web.ui.guard import actor, group_required, limits
@@ -58,8 +59,10 @@ def users() -> str:
         rows, total = admin.list_users(session, actor(), q=wanted.q, group=wanted.group,
                                        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE)
         found = [admin.user_as_dict(session, u) for u in rows]
+        groups = sorted(((g, names.group_name(g)) for g in admin.held_groups(session, actor())),
+                        key=lambda pair: pair[1])
     return render_template("admin/users.html", users=found, total=total, q=search,
-                           group=group, page=page, pages=page_count(total))
+                           group=group, groups=groups, page=page, pages=page_count(total))
 
 
 @bp.post("/users")

@@ -17,7 +17,7 @@ from engine.models import ApplicationDraft, Office
 from web.api.casework.drafts import DraftChange, NewDraft
 from web.api.declare import read
 from web.context import engine, transaction
-from web.ui import forms, guard
+from web.ui import engine_text, forms, guard
 from web.ui.guard import APPLICANT_GROUPS
 from web.ui.i18n import _, lang
 from web.ui.portal.blueprint import bp
@@ -139,7 +139,7 @@ def save(key: str) -> Response | tuple[str, int]:
         return _render(found, data, forms.errors_from(exc), draft=draft, office=office,
                        channel=channel, on_behalf_of=None, status=422)
     except Conflict as exc:
-        flash(exc.message, "error")
+        flash(engine_text.say(exc), "error")
         return redirect(url_for("portal.cases"))
     flash(_("Your application was submitted as case %(number)s. Now hand in the materials.",
             number=number), "success")

@@ -24,6 +24,9 @@ from web.context import engine, transaction
 from web.ui import forms, guard
 from web.ui.guard import APPLICANT_GROUPS
 from web.ui.i18n import _, lang
+from web.ui.portal import diagram_names
+from web.ui.portal import missing as portal_missing
+from web.ui.portal import progress as portal_progress
 from web.ui.portal import track as portal_track
 from web.ui.portal.blueprint import bp
 from web.ui.portal.guides import guide_of
@@ -86,7 +89,7 @@ def _page(ref: str, task_data: dict[str, Any] | None = None, task_id: str | None
             guide = None
         offices = portal_track.office_names(session)
         titles = portal_track.titles_of(session, case)
-        waiting, mine = portal_track.open_and_mine(session, case, me, offices)
+        waiting, mine = portal_track.open_and_mine(session, case, me, offices, guide)
         my_tasks = [portal_track.task_form(rt, session, case, item,
                                            task_data if item.id == task_id else None,
                                            errors if item.id == task_id else None)
@@ -96,8 +99,11 @@ def _page(ref: str, task_data: dict[str, Any] | None = None, task_id: str | None
             "channel": _channel_name(guide, case.channel),
             "timeline": portal_track.timeline(session, case, me, titles, offices),
             "waiting": waiting, "my_tasks": my_tasks,
+            "progress": portal_progress.build(rt, session, case, me, guide),
+            "diagram_names": diagram_names.names_for(session, case),
             "results": portal_track.results(session, case, guide),
             "checklist": portal_track.checklist(session, case, me),
+            "missing": portal_missing.of_case(session, case, guide, lang()),
             "material_names": {m.id: m.name.get(lang()) for m in guide.materials}
             if guide else {},
             "rating": session.scalar(select(Rating).where(Rating.case_id == case.id)),
@@ -119,7 +125,7 @@ def _channel_name(guide: guides.Guide | None, channel: str | None) -> str:
 @bp.get("/cases/<ref>")
 @guard.group_required(*APPLICANT_GROUPS)
 def case(ref: str) -> tuple[str, int]:
-    """Track one case: timeline, what it waits on, diagram, my steps, materials, results."""
+    """Track one case: its progress, my steps, materials, results, timeline and diagram."""
     return _page(ref)
 
 

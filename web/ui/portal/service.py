@@ -29,7 +29,7 @@ from web.api.declare import read_form
 from web.api.service.appointments import AppointmentFilter, Book, CancelService, MoveAppointment
 from web.api.service.visits import AskVisit
 from web.context import transaction
-from web.ui import guard
+from web.ui import engine_text, guard
 from web.ui.guard import APPLICANT_GROUPS
 from web.ui.i18n import _, lang
 
@@ -84,8 +84,8 @@ def _explain(err: OnethingError) -> str:
     if isinstance(err, NotFound):
         return _("It was not found; it may have been removed.")
     if isinstance(err, Conflict):
-        return _("This can no longer be changed (%(detail)s).", detail=text)
-    return _("The request could not be handled: %(detail)s", detail=text)
+        return _("This can no longer be changed (%(detail)s).", detail=engine_text.say(err))
+    return _("The request could not be handled: %(detail)s", detail=engine_text.say(err))
 
 
 def _begins(session: Session, slot: AppointmentSlot) -> datetime:

@@ -42,6 +42,7 @@ class Waiting:
     title: str
     whom: str
     due_at: datetime | None
+    item: str = ""  # the catalogue item the step decides, when it decides one
 
 
 @dataclass
@@ -81,8 +82,9 @@ def office_names(session: Session) -> dict[str, str]:
             for o in session.scalars(select(Office))}
 
 
-def whom(item: WorkItem, offices: dict[str, str], me: Actor) -> str:
-    """Whom an open work item waits on, in plain words."""
+def whom(item: WorkItem, offices: dict[str, str], me: Actor, home: str = "") -> str:
+    """Whom an open work item waits on, in plain words; a group named without an office
+    works at HOME, the office that holds the case."""
     if item.assignee:
         return _who(item.assignee, me)
     users = item.candidate_names("user")
@@ -91,8 +93,8 @@ def whom(item: WorkItem, offices: dict[str, str], me: Actor) -> str:
     names = []
     for group in item.candidate_names("group"):
         role, _sep, place = group.partition("@")
-        names.append(f"{offices.get(place, place)} {role_name(role)}".strip() if place
-                     else role_name(role))
+        where = offices.get(place, place) if place else home
+        names.append(f"{where} {role_name(role)}".strip())
     names += users
     return ", ".join(names) or _("anyone who handles this case")
 
@@ -136,8 +138,8 @@ def describe(event: AuditEvent, titles: dict[str, str], offices: dict[str, str])
     return ""
 
 
-def open_and_mine(session: Session, case: Case, me: Actor, offices: dict[str, str]
-                  ) -> tuple[list[Waiting], list[WorkItem]]:
+def open_and_mine(session: Session, case: Case, me: Actor, offices: dict[str, str],
+                  guide: guides.Guide | None = None) -> tuple[list[Waiting], list[WorkItem]]:
     """The case's open steps, and those of them the signed-in person answers here."""
     waiting: list[Waiting] = []
     mine: list[WorkItem] = []
@@ -145,14 +147,29 @@ def open_and_mine(session: Session, case: Case, me: Actor, offices: dict[str, st
                                                   WorkItem.state == "open")
                            .order_by(WorkItem.created_at, WorkItem.id))
     for item in rows:
-        waiting.append(Waiting(page_forms.localize(item.title, lang()), whom(item, offices, me),
-                               item.due_at))
+        waiting.append(Waiting(page_forms.localize(item.title, lang()),
+                               whom(item, offices, me, offices.get(case.office_code or "", "")),
+                               item.due_at, item_name(item, guide)))
         users = item.candidate_names("user")
         if (item.assignee == me.username or me.username in users
                 or (AGENTS & me.groups and bool(users))):
             # an agent sees its principal's steps; completing one checks its authorisation
             mine.append(item)
     return waiting, mine
+
+
+def item_name(item: WorkItem, guide: guides.Guide | None) -> str:
+    """The name of the catalogue item a work item decides ('' when it decides none)."""
+    data = item.input_data or {}
+    code = str(data.get("item_code") or "")
+    if not code:
+        return ""
+    if guide is not None:
+        try:
+            return guide.item(code).name.get(lang())
+        except KeyError:
+            pass
+    return str(data.get("item_name") or code)
 
 
 def task_form(rt: Engine, session: Session, case: Case, item: WorkItem,

@@ -5,6 +5,7 @@ from web.ui.workbench import (  # noqa: F401  (registers the views)
     cooperation,
     desk,
     pages,
+    search,
     service,
     supervision,
 )

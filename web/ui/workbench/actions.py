@@ -11,8 +11,9 @@ from engine.casework import comments, completion, cooperation, delegation, watch
 from engine.core.errors import Conflict, InvalidInput, NotFound
 from engine.models import Case
 from web.context import engine, transaction
-from web.ui import forms
+from web.ui import engine_text, forms
 from web.ui.guard import actor
+from web.ui.workbench import pickers
 from web.ui.workbench.blueprint import bp
 from web.ui.workbench.pages import clerks_only, task_context
 
@@ -23,7 +24,7 @@ def _back(item_id: str) -> Response:
 
 def _refused(item_id: str, err: Exception) -> Response:
     """Show why an action was refused on the task page (a conflict or a wrong value)."""
-    flash(str(err), "error")
+    flash(engine_text.say(err), "error")
     return _back(item_id)
 
 
@@ -90,7 +91,8 @@ def delegate(item_id: str) -> Response:
                                        request.form.get("note", ""))
             to = item.assignee
     except (Conflict, InvalidInput) as err:
-        return _refused(item_id, err)
+        flash(pickers.refusal(err), "error")
+        return _back(item_id)
     flash(_("The task was handed to %(user)s.", user=to), "success")
     return redirect(url_for("workbench.inbox_page"))
 
@@ -108,7 +110,8 @@ def ask_cooperation(item_id: str) -> Response:
             cooperation.ask(session, item_id, request.form.get("group", ""),
                             request.form.get("question", ""), actor(), due_days=days)
     except (Conflict, InvalidInput) as err:
-        return _refused(item_id, err)
+        flash(pickers.refusal(err), "error")
+        return _back(item_id)
     flash(_("The co-handling request was sent."), "success")
     return _back(item_id)
 

@@ -17,6 +17,7 @@ from engine.casework import cooperation, permissions, work_items
 from engine.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from engine.models import Case
 from web.context import transaction
+from web.ui import engine_text
 from web.ui.guard import actor
 from web.ui.workbench.blueprint import bp
 from web.ui.workbench.pages import clerks_only, task_context
@@ -69,10 +70,11 @@ def answer_cooperation(item_id: str) -> Response | tuple[str, int]:
             cooperation.answer(session, item_id, text, actor())
     except InvalidInput as err:
         with transaction() as session:
-            context = cooperation_context(session, item_id, text=text, error=str(err))
+            context = cooperation_context(session, item_id, text=text,
+                                          error=engine_text.say(err))
         return render_template("workbench/cooperation.html", **context), 422
     except Conflict as err:
-        flash(str(err), "error")
+        flash(engine_text.say(err), "error")
         return redirect(url_for("workbench.cooperation_page", item_id=item_id))
     flash(_("The co-handling answer was sent."), "success")
     return redirect(url_for("workbench.inbox_page"))

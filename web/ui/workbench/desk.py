@@ -13,7 +13,7 @@ from engine.service import desk
 from web.api.casework.inbox import WalkIn
 from web.api.declare import read
 from web.context import engine, transaction
-from web.ui import forms
+from web.ui import engine_text, forms
 from web.ui.guard import actor, group_required
 from web.ui.i18n import lang
 from web.ui.workbench.blueprint import bp
@@ -83,6 +83,6 @@ def desk_start() -> tuple[str, int]:
     except InvalidInput as exc:
         return _desk(bundle, answers, forms.errors_from(exc), 422)
     except Conflict as exc:
-        return _desk(bundle, answers, {"applicant_user": str(exc)}, 409)
+        return _desk(bundle, answers, {"applicant_user": engine_text.say(exc)}, 409)
     return render_template("workbench/desk_started.html", number=number, office=office,
                            applicant=started.applicant, password=started.password), 201

@@ -17,21 +17,24 @@ from engine.casework import (
     application_view,
     case_data,
     comments,
+    earlier_steps,
     inbox,
     materials,
     permissions,
     task_access,
+    task_choices,
     task_items,
     watches,
     work_items,
 )
 from engine.casework import forms as engine_forms
 from engine.core import audit
+from engine.core.actors import Actor
 from engine.core.errors import Forbidden, NotFound
 from engine.models import Case, WorkItem
 from web.api.casework.inbox import read_query
 from web.context import engine, file_store, transaction
-from web.ui import forms
+from web.ui import form_outcomes, forms
 from web.ui.guard import CLERK_GROUPS, actor, group_required
 from web.ui.i18n import lang
 from web.ui.workbench.blueprint import bp
@@ -46,31 +49,49 @@ QUICK_ACTIONS = {"return": ("decision", "return"), "supplement": ("outcome", "su
 @bp.get("")
 @clerks_only
 def inbox_page() -> str:
-    """The inbox: tabs with counts, filters, sorting and next-page links."""
+    """The inbox: tabs with counts, filters, sorting and next-page links.
+
+    Without a chosen tab it opens on "mine", or on "my groups" when only that has work.
+    """
     tab, sort, filters, after, limit = read_query(request.args)
     who = actor()
     with transaction() as session:
+        counts = inbox.counts(session, who, filters)
+        if "tab" not in request.args and counts["mine"] == 0 and counts["group"] > 0:
+            tab = "group"
         page = inbox.page(session, who, tab, filters=filters, sort=sort, after=after,
                           limit=limit)
         owners = inbox.cases_of(session, page.items)
-        rows = [inbox.summary(w, owners[w.case_id]) for w in page.items]
-        counts = inbox.counts(session, who, filters)
+        facts = inbox.facts_of(session, page.items)
+        rows = [inbox.summary(w, owners[w.case_id], facts) for w in page.items]
+    english = lang() == "en"
+    for row in rows:
+        row["item_name"] = row["item_name_en"] if english else row["item_name_zh"]
     query = {k: v for k, v in request.args.items() if k not in ("after", "tab") and v}
     return render_template("workbench/inbox.html", tab=tab, sort=sort, rows=rows,
                            counts=counts, filters=filters, query=query,
-                           next_cursor=page.next_cursor, tabs=inbox.TABS)
+                           next_cursor=page.next_cursor, tabs=inbox.TABS, sorts=inbox.SORTS)
 
 
 def _schema(session: Session, case: Case, item: WorkItem) -> tuple[dict[str, Any] | None,
                                                                     dict[str, Any]]:
     """The task's JSON Schema and UI schema from its bundle version."""
     bundle = engine().specs.get(session, case.deployment_id)
-    schema = engine_forms.schema_for(bundle, item.form_schema)
+    schema = task_choices.narrow(engine_forms.schema_for(bundle, item.form_schema), item)
     ui: dict[str, Any] = {}
     raw = bundle.files.get(item.form_ui_schema or "")
     if raw:
         ui = json.loads(raw)
     return schema, ui
+
+
+def _earlier(session: Session, case: Case, item: WorkItem, who: Actor) -> dict[str, Any]:
+    """What earlier steps said and the cooperation answers (nothing for an applicant)."""
+    try:
+        return {"steps": earlier_steps.steps(engine(), session, case, who, exclude_task=item.id),
+                "cooperation": earlier_steps.cooperation(session, case, who)}
+    except Forbidden:
+        return {"steps": [], "cooperation": []}
 
 
 def quick_actions(schema: dict[str, Any] | None) -> list[str]:
@@ -111,7 +132,7 @@ def task_context(session: Session, item_id: str, *, data: dict[str, Any] | None 
     try:
         checklist: materials.Checklist | None = materials.list_materials(session, case, who)
         notes = comments.list_for_case(session, case, who)
-        declared = case_data.view(engine(), session, case, who)
+        declared = case_data.readable(engine(), session, case, who, lang())
         entered = application_view.application(engine(), session, case, who, lang())
         # what the application panel shows is not repeated under the case data
         shown = {row["name"].split(".")[0] for row in entered}
@@ -127,6 +148,8 @@ def task_context(session: Session, item_id: str, *, data: dict[str, Any] | None 
         "decided_items": task_items.decided_items(session, item),
         "return_reason": task_items.return_reason(item), "application": entered,
         "history": audit.trail(session, case.id),
+        "outcomes": form_outcomes.outcomes(schema),
+        "earlier": _earlier(session, case, item, who),
         "clock": _case_clock(session, case.id),
         "applicant": materials.start_data(session, case).get("applicant"),
         "watching": watches.is_watching(session, case.id, who.username),

@@ -30,7 +30,7 @@ from web.api.declare import read_form
 from web.api.service.appointments import AppointmentFilter, OpenSlot
 from web.api.service.visits import AssignVisit, NewMobileIntake, VisitOutcome
 from web.context import engine, transaction
-from web.ui import forms
+from web.ui import engine_text, forms
 from web.ui.guard import actor, group_required
 from web.ui.i18n import lang
 from web.ui.workbench.blueprint import bp
@@ -44,7 +44,8 @@ Page = Callable[[], str]
 def refusal_text(err: OnethingError) -> str:
     """The reason of a refusal with the fields it names."""
     fields = getattr(err, "fields", [])
-    return "; ".join([err.message, *(f"{f.path}: {f.message}" for f in fields)])
+    return "; ".join([engine_text.say(err), *(f"{f.path}: {forms.field_message(f)}"
+                                               for f in fields)])
 
 
 def refused(err: OnethingError, page: Page) -> tuple[str, int]:

@@ -44,11 +44,13 @@ def _supervision_page() -> str:
     leads = who.is_admin or bool(who.groups & set(SUPERVISORS))
     with transaction() as session:
         cases = supervision.queue(session, who) if leads else []
+        unstaffed = supervision.unstaffed(session, who) if leads else []
         mine = [supervision.as_dict(o) for o in supervision.orders(session, who)]
     addressed = [o for o in mine if o["to_user"] == who.username
                  or (o["to_group"] and o["to_group"] in who.groups)]
     escalated = [o for o in mine if o["state"] == "escalated"]
     return render_template("workbench/supervision.html", cases=cases, orders=mine,
+                           unstaffed=unstaffed,
                            addressed=addressed, escalated=escalated, leads=leads,
                            is_leader=who.is_admin or "leader" in who.groups,
                            default_deadline=(clock.now().astimezone(LOCAL)
