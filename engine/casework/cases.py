@@ -184,7 +184,16 @@ def waits_of(session: Session, case: Case) -> list[dict[str, Any]]:
     return out
 
 
-def as_dict(session: Session, case: Case, *, full: bool = False) -> dict[str, Any]:
+# the open work items a task's completion reply lists: a case's open tasks are bounded by
+# its diagram's parallel branches, not its history; a wider fan-out pages through /tasks
+MAX_OPEN_IN_REPLY = 100
+
+
+def as_dict(session: Session, case: Case, *, full: bool = False,
+            now_open: bool = False) -> dict[str, Any]:
+    """CASE as the API shows it. FULL adds every work item, what it waits on, co-handling
+    and the audit trail (one case's page); NOW_OPEN adds only the open work items and what
+    it waits on, so that a reply after a step does not grow with the case's history."""
     out: dict[str, Any] = {
         "id": case.id, "number": case.number, "bundle": case.bundle_key,
         "process": case.process_id, "deployment_id": case.deployment_id,
@@ -205,6 +214,12 @@ def as_dict(session: Session, case: Case, *, full: bool = False) -> dict[str, An
         out["cooperation"] = [cooperation.as_dict(r)
                               for r in cooperation.list_for_case(session, case.id)]
         out["audit"] = [audit.as_dict(e) for e in audit.trail(session, case.id)]
+    elif now_open:
+        items = session.scalars(select(WorkItem).where(
+            WorkItem.case_id == case.id, WorkItem.state == "open")
+            .order_by(WorkItem.created_at).limit(MAX_OPEN_IN_REPLY))
+        out["work_items"] = [work_item_dict(w) for w in items]
+        out["waiting_on"] = waits_of(session, case)
     return out
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.web.support import assert_problem, signboard_files, upload
@@ -158,3 +160,35 @@ def test_start_checks_field_types(client, people):
                            json={"process": 5, "data": [], "version": "1", "procss": "x"})
     fields = {f["path"] for f in assert_problem(response, 422)["fields"]}
     assert fields == {"process", "data", "version", "procss"}
+
+
+def test_the_completion_reply_has_the_open_work_and_no_history(client, people):
+    case = start(client, people["clerk_a"])
+    done = client.post(f"/api/v1/tasks/{open_task(case, 'check')['id']}/complete",
+                       headers=people["clerk_a"], json={"data": CHECK}).get_json()["case"]
+    assert [w["element"] for w in done["work_items"]] == ["issue"]
+    assert all(w["state"] == "open" for w in done["work_items"])
+    assert done["waiting_on"] == [] and "audit" not in done
+    # the case's own page still has the whole story
+    full = client.get(f"/api/v1/cases/{case['id']}", headers=people["clerk_a"]).get_json()
+    assert {w["element"] for w in full["work_items"]} == {"check", "issue"}
+    assert [e["action"] for e in full["audit"]][:1] == ["case.started"]
+
+
+def test_the_completion_reply_does_not_grow_with_the_rounds_of_a_loop(client, admin):
+    loop = Path(__file__).resolve().parents[2] / "runtime" / "long_cases" / "data" / "loop.bpmn"
+    assert upload(client, admin, loop).status_code == 201
+    started = client.post("/api/v1/cases", headers=admin,
+                          json={"process": "loop", "data": {"count": 1, "limit": 40}})
+    assert started.status_code == 201, started.get_json()
+    case = started.get_json()
+    sizes = []
+    for _round in range(30):
+        task = open_task(case, "review")
+        reply = client.post(f"/api/v1/tasks/{task['id']}/complete", headers=admin,
+                            json={"data": {}})
+        assert reply.status_code == 200, reply.get_json()
+        sizes.append(len(reply.get_data()))
+        case = reply.get_json()["case"]
+    # the same few hundred bytes each round (only the version's digits may add one)
+    assert max(sizes) - min(sizes) <= 8, sizes

@@ -29,7 +29,8 @@ class CompleteTask(Body):
 
 
 class Completed(Reply):
-    """The task as it ended, and its case as it now stands."""
+    """The task as it ended, and its case as it now stands: its open work items and what
+    it waits on, not its history (GET /cases/{ref} has that)."""
 
     task: WorkItem
     case: Case
@@ -84,4 +85,4 @@ def complete(item_id: str, json: CompleteTask) -> dict[str, Any]:
         case = completion.complete(engine(), session, item_id, json.data, actor(),
                                    on_behalf_of=json.on_behalf_of or None)
         task = work_items.as_dict(work_items.get(session, item_id))
-        return {"task": task, "case": cases.as_dict(session, case, full=True)}
+        return {"task": task, "case": cases.as_dict(session, case, now_open=True)}
