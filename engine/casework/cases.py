@@ -21,7 +21,7 @@ from engine.core.actors import SYSTEM, Actor
 from engine.core.db import insert_rows
 from engine.core.errors import Conflict, FieldError, InvalidInput, NotFound
 from engine.design import deployments, guides
-from engine.models import Case, Job, Office, Subscription, WorkItem
+from engine.models import AuditEvent, Case, Job, Office, Subscription, WorkItem
 from engine.org import roles
 from engine.runtime.assignment import APPLICANT_KEY
 from engine.runtime.case_runner import run_steps, store
@@ -191,9 +191,10 @@ MAX_OPEN_IN_REPLY = 100
 
 def as_dict(session: Session, case: Case, *, full: bool = False,
             now_open: bool = False) -> dict[str, Any]:
-    """CASE as the API shows it. FULL adds every work item, what it waits on, co-handling
-    and the audit trail (one case's page); NOW_OPEN adds only the open work items and what
-    it waits on, so that a reply after a step does not grow with the case's history."""
+    """CASE as the API shows it. NOW_OPEN adds the open work items and what the case waits
+    on; FULL (one case's page) adds its co-handling requests and how many work items and
+    audit entries it has. Neither grows with the case's history: the work items and the
+    audit trail are paged resources of their own (case_pages)."""
     out: dict[str, Any] = {
         "id": case.id, "number": case.number, "bundle": case.bundle_key,
         "process": case.process_id, "deployment_id": case.deployment_id,
@@ -206,20 +207,20 @@ def as_dict(session: Session, case: Case, *, full: bool = False,
         "error": ({"message": case.error_message, "element": case.error_element}
                   if case.status == "error" else None),
     }
-    if full:
-        items = session.scalars(select(WorkItem).where(WorkItem.case_id == case.id)
-                                .order_by(WorkItem.created_at))
-        out["work_items"] = [work_item_dict(w) for w in items]
-        out["waiting_on"] = waits_of(session, case)
-        out["cooperation"] = [cooperation.as_dict(r)
-                              for r in cooperation.list_for_case(session, case.id)]
-        out["audit"] = [audit.as_dict(e) for e in audit.trail(session, case.id)]
-    elif now_open:
+    if full or now_open:
         items = session.scalars(select(WorkItem).where(
             WorkItem.case_id == case.id, WorkItem.state == "open")
             .order_by(WorkItem.created_at).limit(MAX_OPEN_IN_REPLY))
         out["work_items"] = [work_item_dict(w) for w in items]
         out["waiting_on"] = waits_of(session, case)
+    if full:
+        out["cooperation"] = [cooperation.as_dict(r)
+                              for r in cooperation.list_for_case(session, case.id)]
+        out["counts"] = {
+            "work_items": session.scalar(select(func.count()).where(
+                WorkItem.case_id == case.id)) or 0,
+            "audit": session.scalar(select(func.count()).where(
+                AuditEvent.case_id == case.id)) or 0}
     return out
 
 

@@ -34,11 +34,10 @@ def test_case_runs_to_the_end_with_work_items_in_lanes(sc):
         sc.complete(cid, "review", {"ok": True}, actor=REVIEWER)
     case = sc.complete(cid, "review", {}, actor=REVIEWER)
     assert case.status == "completed"
-    shown = sc.show(cid)
-    actions = [e["action"] for e in shown["audit"]]
+    actions = [e["action"] for e in sc.trail(cid)]
     assert actions[0] == "case.started" and "case.completed" in actions
     assert actions.count("task.completed") == 2
-    done = [w for w in shown["work_items"] if w["state"] == "completed"]
+    done = [w for w in sc.work_items(cid) if w["state"] == "completed"]
     assert {w["completed_by"] for w in done} == {"clerk", "rev"}
 
 

@@ -53,7 +53,7 @@ def test_two_clerks_complete_one_task_one_wins(sc):
         t.join()
     assert sorted(outcomes) == ["conflict", "ok"]
     shown = sc.show(cid)
-    assert [e["action"] for e in shown["audit"]].count("task.completed") == 1
+    assert [e["action"] for e in sc.trail(cid)].count("task.completed") == 1
     assert [w["element"] for w in shown["work_items"] if w["state"] == "open"] == ["review"]
 
 

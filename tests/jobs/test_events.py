@@ -33,7 +33,7 @@ def test_boundary_timer_fires_once_through_the_worker(sc):
     assert run_until_idle(worker) == 1
     assert [w.element_id for w in sc.open_items(cid)] == ["escalate"]
     assert run_until_idle(worker) == 0
-    actions = [e["action"] for e in sc.show(cid)["audit"]]
+    actions = [e["action"] for e in sc.trail(cid)]
     assert actions.count("timer.fired") == 1
     assert sc.complete(cid, "escalate").status == "completed"
 

@@ -99,7 +99,7 @@ class FeatureScenario(Scenario):
             return rows
 
     def actions(self, case_id: int) -> list[str]:
-        return [e["action"] for e in self.show(case_id)["audit"]]
+        return [e["action"] for e in self.trail(case_id)]
 
 
 def make_scenario(mode: str, rt: Engine, db: sessionmaker[Session],

@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
-from engine.casework import cases, completion
+from engine.casework import case_pages, cases, completion
 from engine.core.actors import Actor
 from engine.core.db import unit_of_work
 from engine.design import deployments
@@ -52,6 +52,14 @@ class Scenario:
         with unit_of_work(self.factory) as s:
             return cases.as_dict(s, cases.get_case(s, case_id), full=True)
 
+    def trail(self, case_id: int) -> list[dict[str, Any]]:
+        """The case's whole audit trail, oldest first, read a page at a time."""
+        return _every_page(self.factory, case_pages.trail, case_id)
+
+    def work_items(self, case_id: int) -> list[dict[str, Any]]:
+        """Every work item the case had, oldest first, read a page at a time."""
+        return _every_page(self.factory, case_pages.work_items, case_id)
+
     def open_items(self, case_id: int) -> list[WorkItem]:
         with unit_of_work(self.factory) as s:
             rows = s.scalars(select(WorkItem).where(WorkItem.case_id == case_id,
@@ -74,3 +82,15 @@ class Scenario:
             case = completion.complete(self.rt, s, item.id, data or {}, actor)
             s.expunge(case)
             return case
+
+
+def _every_page(factory: sessionmaker[Session], read: Any, case_id: int) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    after = None
+    while True:
+        with unit_of_work(factory) as s:
+            page = read(s, case_id, after=after, limit=50)
+        out += page.items
+        if page.next_cursor is None:
+            return out
+        after = page.next_cursor

@@ -127,8 +127,8 @@ def timers_of(shown: dict[str, Any]) -> list[dict[str, Any]]:
     return [w for w in shown["waiting_on"] if w["kind"] == "timer"]
 
 
-def actions(shown: dict[str, Any]) -> list[str]:
-    return [e["action"] for e in shown["audit"]]
+def actions(sc: Scenario, case_id: int) -> list[str]:
+    return [e["action"] for e in sc.trail(case_id)]
 
 
 # --- runs ---------------------------------------------------------------------------------
@@ -153,8 +153,8 @@ def test_runs_to_the_end(corpus: Path, drv: Driver, services: Any, run_id: str) 
     shown = sc.show(cid)
     assert [w for w in shown["work_items"] if w["state"] == "open"] == []
     assert shown["waiting_on"] == []
-    assert actions(shown).count("task.completed") == run.steps
-    assert actions(shown)[-1] == "case.completed"
+    assert actions(sc, cid).count("task.completed") == run.steps
+    assert actions(sc, cid)[-1] == "case.completed"
 
 
 def test_service_task_goes_through_the_adapter_port(corpus: Path, one: Driver,
@@ -185,7 +185,7 @@ def test_message_interrupts_takes_the_interrupting_path(corpus: Path, drv: Drive
         assert [c.id for c in delivered] == [cid]
 
     assert [w.element_id for w in drv.sc().open_items(cid)] == [acknowledge]
-    states = {w["element"]: w["state"] for w in drv.sc().show(cid)["work_items"]}
+    states = {w["element"]: w["state"] for w in drv.sc().work_items(cid)}
     assert states[long_task] == "cancelled"
     assert drv.drive(cid, {}) == [acknowledge]
     case = drv.sc().case(cid)
@@ -208,8 +208,7 @@ def test_boundary_timer_path_is_taken_once_the_clock_passes_it(corpus: Path,
 
     clock.advance(timedelta(seconds=1))
     assert run_until_idle(drv.worker()) == 1
-    shown = drv.sc().show(cid)
-    fired = [e for e in shown["audit"] if e["action"] == "timer.fired"]
+    fired = [e for e in drv.sc().trail(cid) if e["action"] == "timer.fired"]
     assert [e["element_id"] for e in fired] == ["Event_0y4hbl0"]
     # non-interrupting: the timer path ran beside the task, which is still open
     assert [w.element_id for w in drv.sc().open_items(cid)] == ["user_task"]
@@ -243,7 +242,7 @@ def test_timer_waits_with_a_visible_due_time_then_completes(corpus: Path,
     shown = drv.sc().show(cid)
     assert shown["status"] == "completed", shown["error"]
     assert shown["waiting_on"] == []
-    assert actions(shown).count("timer.fired") == 1
+    assert actions(drv.sc(), cid).count("timer.fired") == 1
 
 
 # --- external work ------------------------------------------------------------------------
@@ -321,7 +320,7 @@ def test_contained_error_stops_only_that_case(corpus: Path, one: Driver, name: s
     assert expected.names in (case.error_message or "")
     shown = sc.show(cid)
     assert shown["error"] == {"message": case.error_message, "element": expected.element}
-    assert "case.error" in actions(shown)
+    assert "case.error" in actions(sc, cid)
 
     # the worker keeps going, the other case is untouched and can finish
     assert run_until_idle(one.worker()) == 0

@@ -258,7 +258,7 @@ def test_cancel_case_cancels_open_items_timers_and_subscriptions(sc):
     assert sc.open_items(cid) == []
     assert sorted(w.state for w in sc.items_of(cid)) == ["cancelled", "cancelled"]
     assert [j for j in sc.jobs_of(cid) if j.status in ("pending", "running")] == []
-    event = [e for e in shown["audit"] if e["action"] == "case.cancelled"]
+    event = [e for e in sc.trail(cid) if e["action"] == "case.cancelled"]
     assert event and event[0]["detail"]["reason"] == "withdrawn"
 
     clock.advance(timedelta(hours=3))

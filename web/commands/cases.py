@@ -6,6 +6,7 @@ from typing import Any
 
 import click
 
+from engine.casework import case_pages
 from engine.casework import cases as engine_cases
 from engine.core.db import unit_of_work
 from web import refs
@@ -60,10 +61,12 @@ def _wait_line(wait: dict[str, Any]) -> str:
               help="How many of the latest audit events to show.")
 @pass_state
 def show_case(state: CliState, case_ref: str, history: int) -> None:
-    """Show one case: status, error, work items, what it waits for, recent history."""
+    """Show one case: status, error, open work items, what it waits for, recent history."""
     with unit_of_work(state.factory()) as session:
         found = engine_cases.get_case(session, refs.case_ref(case_ref))
-        case = engine_cases.as_dict(session, found, full=True)
+        case = engine_cases.as_dict(session, found, now_open=True)
+        newest = case_pages.trail(session, found.id, limit=max(history, 1),
+                                  newest_first=True).items
     lines = [f"{case['number']} (id {case['id']}): {case['title']}",
              f"  status     {case['status']}",
              f"  bundle     {case['bundle']} / {case['process']} "
@@ -75,11 +78,11 @@ def show_case(state: CliState, case_ref: str, history: int) -> None:
     if case["error"]:
         lines.append(f"  error      {case['error']['message']} "
                      f"(at {case['error']['element'] or 'unknown element'})")
-    lines.append("work items:" if case["work_items"] else "work items: none")
+    lines.append("open work items:" if case["work_items"] else "open work items: none")
     lines += [_work_item_line(w) for w in case["work_items"]]
     lines.append("waiting on:" if case["waiting_on"] else "waiting on: nothing but people")
     lines += [_wait_line(w) for w in case["waiting_on"]]
-    recent = case["audit"][-history:] if history else []
+    recent = list(reversed(newest)) if history else []
     if recent:
         lines.append("history:")
         lines += [f"  {_short(e['at'])}  {e['actor']:<16} {e['action']}" for e in recent]

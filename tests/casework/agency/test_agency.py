@@ -140,8 +140,7 @@ def test_agent_applies_for_the_enterprise_with_scope_apply(sc):
     cid = sc.start("restaurant", data, actor=who)
     assert sc.case(cid).started_by == "agent_park for applicant_ent"
     assert sc.case(cid).applicant == PRINCIPAL.username
-    shown = sc.show(cid)
-    assert shown["audit"][0]["actor"] == "agent_park for applicant_ent"
+    assert sc.trail(cid)[0]["actor"] == "agent_park for applicant_ent"
     case = sc.case(cid)
     with unit_of_work(sc.factory) as s:
         assert permissions.may_see_case(s, case, AGENT)

@@ -111,9 +111,9 @@ def test_agent_completes_the_supplement_for_the_enterprise(client, people):
     done = complete(client, people["agent"], task, supplied, on_behalf_of="applicant_ent")
     assert done.status_code == 200, done.get_json()
     assert done.get_json()["task"]["completed_by"] == "agent_park for applicant_ent"
-    shown = client.get(f"/api/v1/cases/{case['id']}", headers=people["agent"])
+    shown = client.get(f"/api/v1/cases/{case['id']}/audit", headers=people["agent"])
     assert shown.status_code == 200
-    actors = [e["actor"] for e in shown.get_json()["audit"] if e["task_id"] == task["id"]]
+    actors = [e["actor"] for e in shown.get_json()["items"] if e["task_id"] == task["id"]]
     assert actors == ["agent_park for applicant_ent"]
 
 

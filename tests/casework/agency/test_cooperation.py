@@ -66,7 +66,7 @@ def test_request_reaches_the_fire_inbox_and_its_answer_shows_on_the_case(sc):
     shown = sc.show(cid)
     assert [(c["state"], c["answer"], c["task_id"]) for c in shown["cooperation"]] == [
         ("answered", "需要，按公众聚集场所办理。", request.work_item_id)]
-    actions = [(e["action"], e["actor"]) for e in shown["audit"]][-2:]
+    actions = [(e["action"], e["actor"]) for e in sc.trail(cid)][-2:]
     assert actions == [("cooperation.asked", MARKET.username),
                        ("cooperation.answered", FIRE.username)]
 

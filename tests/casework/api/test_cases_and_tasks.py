@@ -41,7 +41,8 @@ def test_start_shows_the_first_task_in_its_lane(client, people):
     task = open_task(case, "check")
     assert task["lane"] == "window_clerk" and task["candidate_groups"] == ["window_clerk"]
     assert task["form_schema"] == "check-form.json"
-    assert case["audit"][0]["action"] == "case.started"
+    trail = client.get(f"/api/v1/cases/{case['number']}/audit", headers=people["clerk_a"])
+    assert trail.get_json()["items"][0]["action"] == "case.started"
 
 
 def test_inbox_shows_the_task_to_its_group_only(client, people):
@@ -169,10 +170,16 @@ def test_the_completion_reply_has_the_open_work_and_no_history(client, people):
     assert [w["element"] for w in done["work_items"]] == ["issue"]
     assert all(w["state"] == "open" for w in done["work_items"])
     assert done["waiting_on"] == [] and "audit" not in done
-    # the case's own page still has the whole story
-    full = client.get(f"/api/v1/cases/{case['id']}", headers=people["clerk_a"]).get_json()
-    assert {w["element"] for w in full["work_items"]} == {"check", "issue"}
-    assert [e["action"] for e in full["audit"]][:1] == ["case.started"]
+    # the case's page counts its story; the story itself is paged
+    url = f"/api/v1/cases/{case['id']}"
+    full = client.get(url, headers=people["clerk_a"]).get_json()
+    assert [w["element"] for w in full["work_items"]] == ["issue"] and "audit" not in full
+    assert full["counts"] == {"work_items": 2, "audit": 2}
+    every = client.get(f"{url}/work-items", headers=people["clerk_a"]).get_json()
+    assert [(w["element"], w["state"]) for w in every["items"]] == [
+        ("check", "completed"), ("issue", "open")]
+    trail = client.get(f"{url}/audit", headers=people["clerk_a"]).get_json()["items"]
+    assert [e["action"] for e in trail] == ["case.started", "task.completed"]
 
 
 def test_the_completion_reply_does_not_grow_with_the_rounds_of_a_loop(client, admin):

@@ -166,7 +166,7 @@ def _finish_after_return(sc: BundleScenario, p: Profile, cid: int, returned: str
                                 "reason": "申请表法定代表人签字缺失", "to": to}]
     assert data["item_results"][returned]["returns"] == data["returns"]
     assert data["item_results"][kept]["returns"] == []
-    trail = [e for e in sc.show(cid)["audit"] if e["action"] == "task.completed"]
+    trail = [e for e in sc.trail(cid) if e["action"] == "task.completed"]
     decided = [e["detail"]["data"]["decision"] for e in trail if e["element_id"] == "review"]
     assert decided.count("return") == 1 and len(decided) == len(p.items) + 1
 

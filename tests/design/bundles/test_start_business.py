@@ -67,7 +67,7 @@ def test_park_enterprise_gets_a_whole_process_agent(rt, db):
     data = finish(sc, cid)
     assert set(statuses(data).values()) == {"approved"}
     assert data["agent_name"] == "王代办"
-    assert "task.completed" in [e["action"] for e in sc.show(cid)["audit"]]
+    assert "task.completed" in [e["action"] for e in sc.trail(cid)]
 
 
 def test_without_the_park_there_is_no_agent_step(rt, db):

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, Literal
 
 from flask import Blueprint, request
 from pydantic import Field
+from sqlalchemy.orm import Session
 
-from engine.casework import agency, case_data, cases, permissions, withdrawal
+from engine.casework import agency, case_data, case_pages, cases, permissions, withdrawal
+from engine.models import Case as CaseRow
 from web import refs
-from web.api.casework.shapes import Case, CasePage, CaseStatus
-from web.api.declare import Body, Paged, Reply, operation
+from web.api.casework.shapes import Case, CasePage, CaseStatus, WorkItem
+from web.api.declare import Body, Paged, Query, Reply, operation
 from web.context import actor, engine, transaction
 
 bp = Blueprint("cases", __name__, url_prefix="/cases")
@@ -50,6 +53,48 @@ class WithdrawCase(Body):
 
 class RetryCase(Body):
     data: dict[str, Any] | None = Field(None, description="corrected data for the failed step")
+
+
+class Keyset(Query):
+    """A page after the cursor the previous page ended with."""
+
+    after: str | None = Field(None, description="next_cursor of the previous page")
+    limit: int = Field(100, ge=1, le=case_pages.MAX_LIMIT, description="page size")
+
+
+class WorkItemQuery(Keyset):
+    state: Literal["open", "completed", "cancelled"] | None = Field(
+        None, description="only work items in this state")
+
+
+class AuditQuery(Keyset):
+    order: Literal["oldest", "newest"] = Field("oldest", description="oldest or newest first")
+
+
+class WorkItemKeyset(Reply):
+    """A page of a case's work items, oldest first."""
+
+    items: list[WorkItem]
+    next_cursor: str | None = Field(description="pass as 'after' for the next page")
+
+
+class AuditEntry(Reply):
+    id: int
+    at: datetime
+    actor: str | None = None
+    action: str
+    task_id: str | None = None
+    element_id: str | None = None
+    before: Any = None
+    after: Any = None
+    detail: Any = None
+
+
+class AuditKeyset(Reply):
+    """A page of a case's audit trail: who did what."""
+
+    items: list[AuditEntry]
+    next_cursor: str | None = Field(description="pass as 'after' for the next page")
 
 
 class DataItem(Reply):
@@ -95,11 +140,39 @@ def index(query: CaseList) -> dict[str, Any]:
 @bp.get("/<case_ref>")
 @operation("getCase", tag="cases", ok={200: Case}, errors=("403", "404"))
 def show(case_ref: str) -> dict[str, Any]:
-    """One case with work items, waits and audit trail."""
+    """One case with its open work items, what it waits on and its co-handling requests;
+    its whole work list and audit trail are paged at /work-items and /audit."""
     with transaction() as session:
-        case = cases.get_case(session, refs.case_ref(case_ref))
-        permissions.check_visible(session, case, actor())
-        return cases.as_dict(session, case, full=True)
+        return cases.as_dict(session, _visible(session, case_ref), full=True)
+
+
+@bp.get("/<case_ref>/work-items")
+@operation("listCaseWorkItems", tag="cases", query=WorkItemQuery, ok={200: WorkItemKeyset},
+           errors=("403", "404"))
+def work_items(case_ref: str, query: WorkItemQuery) -> dict[str, Any]:
+    """The case's work items, oldest first, a page at a time."""
+    with transaction() as session:
+        page = case_pages.work_items(session, _visible(session, case_ref).id,
+                                     state=query.state, after=query.after, limit=query.limit)
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+@bp.get("/<case_ref>/audit")
+@operation("listCaseAudit", tag="cases", query=AuditQuery, ok={200: AuditKeyset},
+           errors=("403", "404"))
+def audit_trail(case_ref: str, query: AuditQuery) -> dict[str, Any]:
+    """The case's audit trail (who did what, when), a page at a time."""
+    with transaction() as session:
+        page = case_pages.trail(session, _visible(session, case_ref).id, after=query.after,
+                                limit=query.limit, newest_first=query.order == "newest")
+    return {"items": page.items, "next_cursor": page.next_cursor}
+
+
+def _visible(session: Session, case_ref: str) -> CaseRow:
+    """The case CASE_REF names, if the caller may look at it."""
+    case = cases.get_case(session, refs.case_ref(case_ref))
+    permissions.check_visible(session, case, actor())
+    return case
 
 
 @bp.get("/<case_ref>/data")

@@ -84,10 +84,14 @@ class Case(Reply):
     completed_at: datetime | None = None
     next_timer_at: datetime | None = None
     error: CaseError | None = None
-    work_items: list[WorkItem] | None = Field(None, description="only on a single case")
+    work_items: list[WorkItem] | None = Field(
+        None, description="its open work items, only on a single case (all of them: "
+                          "/cases/{ref}/work-items)")
     waiting_on: list[dict[str, Any]] | None = Field(
         None, description="timers, messages and signals the case waits for")
-    audit: list[dict[str, Any]] | None = Field(None, description="who did what, oldest first")
+    counts: dict[str, int] | None = Field(
+        None, description="how many work items and audit entries the case has, only on a "
+                          "single case; page them at /cases/{ref}/work-items and /audit")
     cooperation: list[Cooperation] | None = Field(
         None, description="co-handling (协办) requests, only on a single case")
 
