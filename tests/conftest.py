@@ -93,6 +93,7 @@ def db_url(tmp_path: Path, request: Any) -> Iterator[str]:
         engine.dispose()
         try:
             yield url
+            _check_claim_keys(url)
         finally:
             with admin.begin() as conn:
                 conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
@@ -103,6 +104,21 @@ def db_url(tmp_path: Path, request: Any) -> Iterator[str]:
         Base.metadata.create_all(engine)
         engine.dispose()
         yield url
+        _check_claim_keys(url)
+
+
+def _check_claim_keys(url: str) -> None:
+    """After every test: the inbox's claim keys say what each open task's candidates say."""
+    from engine.core.db import make_engine, make_session_factory, unit_of_work
+    from engine.runtime import work_keys
+
+    engine = make_engine(url)
+    try:
+        with unit_of_work(make_session_factory(engine), read_only=True) as s:
+            drifted = work_keys.drifted(s)
+    finally:
+        engine.dispose()
+    assert not drifted, f"open tasks whose claim keys drifted from their candidates: {drifted}"
 
 
 @pytest.fixture

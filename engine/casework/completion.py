@@ -20,6 +20,7 @@ from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Forbidden, InvalidInput, TaskNotReady
 from engine.models import Case, WorkItem
+from engine.runtime import work_keys
 from engine.runtime.case_runner import lock_case_of_item
 
 _ITEMS: Table = WorkItem.__table__  # type: ignore[assignment]
@@ -76,6 +77,7 @@ def complete(rt: Any, session: Session, item_id: str, data: Any, actor: Actor,
         result = session.connection().execute(_CLOSE, dict(closed, b_id=item_id))
         if result.rowcount != 1:
             raise TaskNotReady.of("task '%(title)s' is no longer open", title=item.title)
+        work_keys.closed(session, [item_id])
         for name, value in closed.items():
             set_committed_value(item, name, value)
         live.completed_item = item

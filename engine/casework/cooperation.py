@@ -24,6 +24,7 @@ from engine.models import (
 )
 from engine.models.offices import ROLES
 from engine.org.offices.members import OFFICE_PREFIX
+from engine.runtime import work_keys
 from engine.runtime.case_runner import lock_case
 
 KIND = "cooperation"
@@ -108,6 +109,7 @@ def ask(session: Session, item_id: str, group: str, question: str, actor: Actor,
     item.candidates = [Candidate(case_id=case.id, kind="group", name=group)]
     session.add(item)
     session.flush()
+    work_keys.opened(session, case, [item])
     request = CooperationRequest(
         case_id=case.id, work_item_id=main.id, cooperation_item_id=item.id,
         requested_by=actor.label, group_name=group, question=text, due_at=due, state="open",
@@ -151,6 +153,7 @@ def answer(session: Session, ref: int | str, text: str, actor: Actor) -> Coopera
     request.state, request.answer = "answered", reply
     request.answered_by, request.answered_at = actor.label, now
     item.state, item.completed_at, item.completed_by = "completed", now, actor.label
+    work_keys.closed(session, [item.id])
     audit.record(session, actor, "cooperation.answered", case_id=request.case_id,
                  task_id=item.id, element_id=item.element_id, before={"state": "open"},
                  after={"state": "answered"}, request=request.id, answer=reply)

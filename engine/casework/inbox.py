@@ -15,7 +15,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Select, SQLColumnExpression, and_, case, func, select, tuple_
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
 from engine.casework import task_access, task_items, work_items
@@ -24,6 +24,7 @@ from engine.core.actors import Actor
 from engine.core.errors import FieldError, InvalidInput
 from engine.models import Case, CaseSearch, CommitmentClock, Item, Office, Watch, WorkItem
 from engine.models.clocks import CASE_SCOPE
+from engine.runtime import work_keys
 
 TABS = ("mine", "group", "watched")
 SORTS = ("due", "created", "applicant", "item", "office", "clock")
@@ -33,7 +34,7 @@ NULLABLE_SORTS = frozenset({"due", "applicant", "item", "office"})
 LEVEL_RANK = {"red": 0, "yellow": 1, "normal": 2}
 NO_CLOCK_RANK = 3
 # the kinds of work a person does (external tasks are fetched by workers)
-PERSON_KINDS = ("user", "manual", "cooperation")
+PERSON_KINDS = work_keys.PERSON_KINDS
 MAX_LIMIT = 200
 
 
@@ -120,7 +121,7 @@ def tab_condition(actor: Actor, tab: str) -> ColumnElement[bool]:
     if tab == "group":
         if actor.is_admin:
             return WorkItem.assignee.is_(None)
-        return and_(WorkItem.assignee.is_(None), task_access.candidate_filter(actor))
+        return and_(WorkItem.assignee.is_(None), task_access.open_work_filter(actor))
     if tab == "watched":
         return WorkItem.case_id.in_(select(Watch.case_id).where(Watch.username == actor.username))
     raise InvalidInput(f"unknown inbox tab '{tab}'",
@@ -128,9 +129,13 @@ def tab_condition(actor: Actor, tab: str) -> ColumnElement[bool]:
 
 
 def _base(actor: Actor, tab: str, filters: Filters) -> Select[Any]:
-    query = (select(WorkItem).join(Case, Case.id == WorkItem.case_id)
+    query = (select(WorkItem)
              .where(WorkItem.state == "open", WorkItem.kind.in_(PERSON_KINDS),
                     tab_condition(actor, tab)))
+    # the case is read only for what it filters by: a tab of ten thousand rows would
+    # otherwise look up ten thousand cases to count them
+    if filters.bundle or filters.office:
+        query = query.join(Case, Case.id == WorkItem.case_id)
     if filters.bundle:
         query = query.where(Case.bundle_key == filters.bundle)
     if filters.office:
@@ -155,16 +160,18 @@ def _sorted_by(query: Select[Any], sort: str) -> tuple[Select[Any], SQLColumnExp
     if sort == "created":
         return query, WorkItem.created_at
     if sort == "applicant":
-        return (query.outerjoin(CaseSearch, CaseSearch.case_id == Case.id),
+        return (query.outerjoin(CaseSearch, CaseSearch.case_id == WorkItem.case_id),
                 CaseSearch.applicant_name)
     if sort == "item":
         # the item code a review task carries (task_items.ITEM_KEY), named by the catalogue
         code = WorkItem.input_data[task_items.ITEM_KEY].as_string()
         return query.outerjoin(Item, Item.code == code), Item.name_zh
     if sort == "office":
-        return query.outerjoin(Office, Office.code == Case.office_code), Office.name_zh
+        office = aliased(Case)
+        return (query.join(office, office.id == WorkItem.case_id)
+                .outerjoin(Office, Office.code == office.office_code), Office.name_zh)
     if sort == "clock":
-        joined = query.outerjoin(CommitmentClock, and_(CommitmentClock.case_id == Case.id,
+        joined = query.outerjoin(CommitmentClock, and_(CommitmentClock.case_id == WorkItem.case_id,
                                                        CommitmentClock.scope == CASE_SCOPE))
         rank = case(*((CommitmentClock.level == level, n) for level, n in LEVEL_RANK.items()),
                     else_=NO_CLOCK_RANK)

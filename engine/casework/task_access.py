@@ -7,13 +7,16 @@ matches only the cases accepted at one of those offices (or accepted nowhere): a
 clerk of one branch neither sees nor takes the walk-ins of another. A task nobody was named
 for belongs to the office that accepted its case, and to everyone when no office did.
 
-The rule is written twice on purpose, once per shape of question: ``is_candidate`` answers
-for one task in Python from the task's candidates (no extra query on the hot path of
-completing a task), ``candidate_filter`` answers for a whole inbox in SQL. Both are built
-from ``scope_of`` and the tests check that they agree. Beyond candidates: admins may work
-on anything; supervisors and operators see every task (engine.casework.permissions) but work only
-their own; an agent acting for its principal takes the principal's tasks; external tasks
-are fetched by integration workers and are not bound to an office.
+The rule is written for each shape of question: ``is_candidate`` answers for one task in
+Python from the task's candidates (no extra query on the hot path of completing a task),
+``candidate_filter`` answers in SQL for any task, open or closed, and ``open_work_filter``
+answers for an inbox of open work from the claim keys engine.runtime.work_keys writes when
+a task opens. All are built from ``scope_of`` and the tests check that they agree.
+
+Beyond candidates: admins may work on anything; supervisors and operators see every task
+(engine.casework.permissions) but work only their own; an agent acting for its principal
+takes the principal's tasks; external tasks are fetched by integration workers and are not
+bound to an office.
 """
 
 from __future__ import annotations
@@ -26,7 +29,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
 from engine.core.actors import Actor
-from engine.models import Candidate, Case, WorkItem
+from engine.models import Candidate, Case, OpenWorkKey, WorkItem
 from engine.models.offices import ROLES
 from engine.org.offices.members import OFFICE_PREFIX
 
@@ -75,6 +78,22 @@ def is_candidate(session: Session, item: WorkItem, actor: Actor) -> bool:
     # a bare role, or nobody named: the case must be one of ACTOR's offices (or none's)
     office = _office_of_case(session, item)
     return office is None or office in scope.offices
+
+
+def claim_keys(actor: Actor) -> list[str]:
+    """The keys (engine.runtime.work_keys) of the open tasks ACTOR is a candidate for."""
+    scope = scope_of(actor)
+    places = ["", *sorted(scope.offices)]
+    return ([f"u:{actor.username}"] + [f"g:{g}" for g in sorted(scope.plain)]
+            + [f"r:{role}@{place}" for role in sorted(scope.bare) for place in places]
+            + [f"o:{place}" for place in places])
+
+
+def open_work_filter(actor: Actor) -> ColumnElement[bool]:
+    """A filter on open person work items: ACTOR is a candidate, read from the items' claim
+    keys, so it costs what ACTOR's own claimable work costs (candidate_filter's rule)."""
+    return WorkItem.id.in_(select(OpenWorkKey.work_item_id)
+                           .where(OpenWorkKey.key.in_(claim_keys(actor))))
 
 
 def candidate_filter(actor: Actor) -> ColumnElement[bool]:

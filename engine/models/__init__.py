@@ -22,7 +22,7 @@ from engine.models.sign_in import BrowserSession, SignInAttempt
 from engine.models.supervision import SupervisionOrder
 from engine.models.users import ApiToken, Membership, User
 from engine.models.visits import MobileIntake, Visit
-from engine.models.work import Candidate, WorkItem
+from engine.models.work import Candidate, OpenWorkKey, WorkItem
 from engine.models.workbench import Comment, Watch
 
 __all__ = [
@@ -32,5 +32,5 @@ __all__ = [
     "ApiToken", "AuditEvent", "Base", "Candidate", "Case", "CaseMaterial", "CaseTask", "Counter",
     "Department", "Deployment", "DeploymentFile", "Item", "ItemMaterial", "Job", "Membership",
     "Office", "OfficeMember", "ProcessDefinition", "Subscription", "User", "WorkItem",
-    "Comment", "Watch", "BrowserSession", "SignInAttempt", "CaseSearch",
+    "Comment", "Watch", "BrowserSession", "SignInAttempt", "CaseSearch", "OpenWorkKey",
 ]

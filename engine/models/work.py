@@ -70,3 +70,18 @@ class Candidate(Base):
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # group | user
     name: Mapped[str] = mapped_column(String(120))
+
+
+class OpenWorkKey(Base):
+    """Who may claim an open person task, as keys an actor's groups and offices yield.
+
+    A row exists only while its work item is open, so the group inbox reads the caller's
+    own claimable work by index, whatever the number of other people's tasks or closed ones
+    (engine.runtime.work_keys writes and drops them; task_access reads them)."""
+
+    __tablename__ = "open_work_keys"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    work_item_id: Mapped[str] = mapped_column(
+        ForeignKey("work_items.id", ondelete="CASCADE"), primary_key=True, index=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from engine.core.db import insert_rows
 from engine.models import Case, CooperationRequest, Job, Subscription, WorkItem
-from engine.runtime import assignment
+from engine.runtime import assignment, work_keys
 from engine.runtime.diagrams import CompiledBundle
 from engine.runtime.serialization import dumps
 
@@ -70,6 +70,8 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
             opened.append(item)
     if new:
         _insert_work_items(session, new)
+    work_keys.closed(session, gone)
+    work_keys.opened(session, case, opened)
     return opened, sorted(gone)
 
 

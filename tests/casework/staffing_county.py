@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from engine.models import Candidate, Case, Deployment, Office, WorkItem
 from engine.org import users
 from engine.org.offices import set_postings
+from engine.runtime import work_keys
 
 NOW = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 OFFICES = {"branch_tieying": ("铁营分局", "branch"), "branch_yangan": ("杨安分局", "branch"),
@@ -63,4 +64,5 @@ def case_with_task(session: Session, dep: Deployment, number: str, office: str |
         + [Candidate(case_id=case.id, kind="user", name=u) for u in users_])
     session.add(item)
     session.flush()
+    work_keys.opened(session, case, [item])
     return item

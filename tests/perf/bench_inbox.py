@@ -5,7 +5,9 @@ Fills a fresh SQLite file (or a PostgreSQL schema when TEST_DATABASE_URL is set)
 times, for a window clerk of one branch and a reviewer of one department: the first page
 of each tab, the 20th page reached by following the keyset cursor, and the three tab
 counts. The same queries on the two sizes show whether paging stays flat as the inbox
-grows. Nothing here asserts a time.
+grows. Last, the whole "my groups" read GET /inbox makes (the page, its rows' facts and
+every tab's count), median and p95, beside the same read filtered by the candidate rows
+as before open tasks had claim keys. Nothing here asserts a time.
 """
 
 from __future__ import annotations
@@ -16,17 +18,19 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, insert, text
 
-from engine.casework import inbox
+from engine.casework import inbox, task_access
 from engine.core.actors import Actor
 from engine.core.db import make_engine, make_session_factory, unit_of_work
-from engine.models import Base, Candidate, Case, Deployment, WorkItem
+from engine.models import Base, Candidate, Case, Deployment, OpenWorkKey, WorkItem
+from engine.runtime import work_keys
 
 BRANCHES = [f"branch_{i:02d}" for i in range(20)]
 DEPARTMENTS = [f"dept_{i:02d}" for i in range(10)]
@@ -48,6 +52,7 @@ def fill(db: Engine, size: int) -> None:
         cases: list[dict[str, Any]] = []
         items: list[dict[str, Any]] = []
         candidates: list[dict[str, Any]] = []
+        keys: list[dict[str, Any]] = []
         for n in range(1, size + 1):
             created = START + timedelta(minutes=n)
             office = BRANCHES[n % len(BRANCHES)]
@@ -71,7 +76,10 @@ def fill(db: Engine, size: int) -> None:
                           "properties": {}, "input_data": {}})
             candidates.append({"work_item_id": item_id, "case_id": n, "kind": "group",
                                "name": group})
-        for rows, model in ((cases, Case), (items, WorkItem), (candidates, Candidate)):
+            keys += [{"key": key, "work_item_id": item_id, "case_id": n}
+                     for key in work_keys.keys_of([], [group], office)]
+        for rows, model in ((cases, Case), (items, WorkItem), (candidates, Candidate),
+                            (keys, OpenWorkKey)):
             for start in range(0, len(rows), 5000):
                 conn.execute(insert(model), rows[start:start + 5000])
         conn.execute(text("ANALYZE"))
@@ -111,6 +119,36 @@ def measure(db: Engine, who: Actor, tab: str, sort: str) -> tuple[float, float, 
             return inbox.page(s, who, tab, sort=sort, after=deep_cursor, limit=PAGE)
 
     return timed(first), timed(deep), seen
+
+
+@contextmanager
+def by_candidate_rows() -> Iterator[None]:
+    """The baseline: the group tab filtered by the candidate rows and the cases' offices
+    (task_access.candidate_filter), as before open tasks had claim keys."""
+    keyed = task_access.open_work_filter
+    task_access.open_work_filter = task_access.candidate_filter  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        task_access.open_work_filter = keyed  # type: ignore[assignment]
+
+
+def whole_read(db: Engine, who: Actor, repeat: int = 40) -> tuple[float, float]:
+    """The 'my groups' inbox as GET /inbox reads it (first page, its rows' cases and
+    facts, every tab's count): median and p95 ms."""
+    factory = make_session_factory(db)
+    samples = []
+    for _ in range(repeat):
+        began = time.perf_counter()
+        with unit_of_work(factory, read_only=True) as s:
+            page = inbox.page(s, who, "group", limit=PAGE)
+            owners = inbox.cases_of(s, page.items)
+            facts = inbox.facts_of(s, page.items)
+            [inbox.summary(w, owners[w.case_id], facts) for w in page.items]
+            inbox.counts(s, who)
+        samples.append((time.perf_counter() - began) * 1000)
+    samples.sort()
+    return statistics.median(samples), samples[int(len(samples) * 0.95) - 1]
 
 
 def count_ms(db: Engine, who: Actor) -> tuple[float, dict[str, int]]:
@@ -165,6 +203,12 @@ def main(sizes: list[int]) -> None:
                           f"{deep:>8.2f} {seen:>6}")
                 ms, found = count_ms(db, who)
                 print(f"{size:>10,} {who.username:<9} counts {ms:>17.2f}   {found}")
+                median, p95 = whole_read(db, who)
+                with by_candidate_rows():
+                    was_median, was_p95 = whole_read(db, who)
+                print(f"{size:>10,} {who.username:<9} whole 'my groups' read: median "
+                      f"{median:.2f}, p95 {p95:.2f} | by candidate rows (no claim keys): "
+                      f"median {was_median:.2f}, p95 {was_p95:.2f}")
             drop()
 
 

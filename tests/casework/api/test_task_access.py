@@ -15,8 +15,9 @@ from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.db import unit_of_work
 from engine.core.errors import Forbidden
-from engine.models import Candidate, WorkItem
+from engine.models import Candidate, Case, WorkItem
 from engine.org.offices.members import office_groups
+from engine.runtime import work_keys
 from tests.casework.workbench.support import PASSWORD, County
 from tests.web.support import assert_problem
 from web.app import create_app
@@ -141,14 +142,19 @@ def test_the_per_task_rule_and_the_inbox_filter_agree(county: County) -> None:
         unnamed = county.task(yangan, "accept")
         s.execute(delete(Candidate).where(Candidate.work_item_id == unnamed))
         s.expire_all()
+        bare = s.get(WorkItem, unnamed)
+        work_keys.opened(s, s.get(Case, yangan), [bare])
         items = list(s.scalars(select(WorkItem).where(WorkItem.state == "open")))
         assert len(items) >= 4
         seen: dict[str, set[str]] = {}
         for label, who in ACTORS.items():
             by_sql = set(s.scalars(select(WorkItem.id).where(
                 WorkItem.state == "open", task_access.candidate_filter(who))))
+            by_keys = set(s.scalars(select(WorkItem.id).where(
+                WorkItem.state == "open", task_access.open_work_filter(who))))
             by_item = {w.id for w in items if task_access.is_candidate(s, w, who)}
             assert by_sql == by_item, label
+            assert by_keys == by_item, label
             seen[label] = by_item
         reviews = {w.id for w in items if w.case_id == tieying}
         assert seen["clerk of Yang'an"] == {unnamed}

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -16,6 +19,8 @@ from engine.design import deployments
 from engine.models import AuditEvent, Office, WorkItem
 from engine.org import users
 from engine.org.offices.members import set_postings
+from web.app import create_app
+from web.cli import main
 from web.context import onething
 
 BUNDLES = Path(__file__).resolve().parents[3] / "bpmn" / "bundles"
@@ -108,3 +113,15 @@ class County:
         with unit_of_work(self.factory, read_only=True) as s:
             return list(s.scalars(select(AuditEvent.action).where(AuditEvent.case_id == case_id)
                                   .order_by(AuditEvent.id)))
+
+
+@contextmanager
+def migrated_county(folder: Path) -> Iterator[tuple[County, str]]:
+    """A County on a database `onething db upgrade` made (not create_all), and its URL."""
+    url = f"sqlite:///{folder / 'old.db'}"
+    assert CliRunner().invoke(main, ["--database-url", url, "db", "upgrade"]).exit_code == 0
+    app = create_app({"DATABASE_URL": url, "TESTING": True, "EMBEDDED_WORKER": False})
+    try:
+        yield County(app).setup(), url
+    finally:
+        onething(app).close()

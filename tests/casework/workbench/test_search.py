@@ -13,9 +13,8 @@ from engine.casework import search
 from engine.core.db import unit_of_work
 from engine.models import CaseSearch
 from engine.org import users
-from tests.casework.workbench.support import ANSWERS, PASSWORD, County
+from tests.casework.workbench.support import ANSWERS, PASSWORD, County, migrated_county
 from tests.ui.conftest import sign_in
-from web.app import create_app
 from web.cli import main
 from web.context import onething
 
@@ -139,11 +138,7 @@ def test_cases_started_before_the_search_are_indexed_once_on_upgrade(county):
 
 def test_db_upgrade_fills_the_search_of_earlier_cases(tmp_path):
     # a migrated database (not the fixtures' create_all), with one case and no search row
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    assert CliRunner().invoke(main, ["--database-url", url, "db", "upgrade"]).exit_code == 0
-    app = create_app({"DATABASE_URL": url, "TESTING": True, "EMBEDDED_WORKER": False})
-    try:
-        county = County(app).setup()
+    with migrated_county(tmp_path) as (county, url):
         case = _start(county)
         with unit_of_work(county.factory) as s:
             s.execute(delete(CaseSearch))
@@ -153,5 +148,4 @@ def test_db_upgrade_fills_the_search_of_earlier_cases(tmp_path):
         assert _numbers(county, "clerk_ty", "铁营面馆") == [case["number"]]
         again = CliRunner().invoke(main, ["--database-url", url, "db", "upgrade"])
         assert again.exit_code == 0 and "search index" not in again.output
-    finally:
-        onething(app).close()
+
