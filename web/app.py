@@ -110,6 +110,10 @@ def configure_logging(level: str | None = None) -> None:
     if level or installed:
         name = (level or os.environ.get("ONETHING_LOG_LEVEL") or "INFO").upper()
         root.setLevel(getattr(logging, name, logging.INFO))
+        # SpiffWorkflow tells every task's change of state at INFO: a dozen lines a step,
+        # most of each request's log; they are kept for DEBUG
+        spiff = logging.DEBUG if root.level <= logging.DEBUG else logging.WARNING
+        logging.getLogger("spiff").setLevel(spiff)
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:

@@ -12,6 +12,7 @@ from engine.core.errors import Conflict, FieldError, Forbidden, InvalidInput, No
 from engine.models import Case, Membership, User, WorkItem
 from engine.org import roles, users
 from engine.org.offices.members import OFFICE_PREFIX
+from engine.runtime import work_keys
 
 MAX_NOTE = 1000
 MAX_CHOICES = 200
@@ -93,6 +94,7 @@ def delegate(session: Session, item_id: str, actor: Actor, to: str,
         .values(assignee=target.username).execution_options(synchronize_session=False))
     if result.rowcount == 0:  # type: ignore[attr-defined]
         raise Conflict(f"task '{item.title}' changed meanwhile; look again")
+    work_keys.claimed(session, item.id, True)
     session.refresh(item)
     audit.record(session, actor, "task.delegated", case_id=item.case_id, task_id=item.id,
                  element_id=item.element_id, before={"assignee": before},

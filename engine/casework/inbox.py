@@ -121,7 +121,7 @@ def tab_condition(actor: Actor, tab: str) -> ColumnElement[bool]:
     if tab == "group":
         if actor.is_admin:
             return WorkItem.assignee.is_(None)
-        return and_(WorkItem.assignee.is_(None), task_access.open_work_filter(actor))
+        return and_(WorkItem.assignee.is_(None), task_access.claimable_filter(actor))
     if tab == "watched":
         return WorkItem.case_id.in_(select(Watch.case_id).where(Watch.username == actor.username))
     raise InvalidInput(f"unknown inbox tab '{tab}'",
@@ -238,7 +238,11 @@ def page(session: Session, actor: Actor, tab: str = "mine", *, filters: Filters 
 
 def count(session: Session, actor: Actor, tab: str, filters: Filters | None = None) -> int:
     """How many open work items TAB holds for ACTOR under FILTERS."""
-    query = _base(actor, tab, filters or Filters()).with_only_columns(func.count(WorkItem.id))
+    filters = filters or Filters()
+    if tab == "group" and not actor.is_admin and filters == Filters():
+        # the whole group tab is the caller's unheld claim keys: counted without the tasks
+        return task_access.count_claimable(session, actor)
+    query = _base(actor, tab, filters).with_only_columns(func.count(WorkItem.id))
     return session.scalar(query.order_by(None)) or 0
 
 

@@ -9,7 +9,7 @@ for belongs to the office that accepted its case, and to everyone when no office
 
 The rule is written for each shape of question: ``is_candidate`` answers for one task in
 Python from the task's candidates (no extra query on the hot path of completing a task),
-``candidate_filter`` answers in SQL for any task, open or closed, and ``open_work_filter``
+``candidate_filter`` answers in SQL for any task, open or closed, and ``claimable_filter``
 answers for an inbox of open work from the claim keys engine.runtime.work_keys writes when
 a task opens. All are built from ``scope_of`` and the tests check that they agree.
 
@@ -24,7 +24,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Select, and_, exists, or_, select, union
+from sqlalchemy import Select, and_, exists, false, func, or_, select, union
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
@@ -89,11 +89,22 @@ def claim_keys(actor: Actor) -> list[str]:
             + [f"o:{place}" for place in places])
 
 
-def open_work_filter(actor: Actor) -> ColumnElement[bool]:
-    """A filter on open person work items: ACTOR is a candidate, read from the items' claim
-    keys, so it costs what ACTOR's own claimable work costs (candidate_filter's rule)."""
-    return WorkItem.id.in_(select(OpenWorkKey.work_item_id)
-                           .where(OpenWorkKey.key.in_(claim_keys(actor))))
+def _claimable(actor: Actor) -> Select[Any]:
+    return select(OpenWorkKey.work_item_id).where(OpenWorkKey.key.in_(claim_keys(actor)),
+                                                  OpenWorkKey.claimed == false())
+
+
+def claimable_filter(actor: Actor) -> ColumnElement[bool]:
+    """A filter on work items: open person work nobody holds that ACTOR is a candidate for
+    (candidate_filter's rule), read from the claim keys, so it costs what ACTOR's own
+    claimable work costs."""
+    return WorkItem.id.in_(_claimable(actor))
+
+
+def count_claimable(session: Session, actor: Actor) -> int:
+    """How many tasks claimable_filter lets through, counted from the claim keys alone."""
+    held = _claimable(actor).with_only_columns(func.count(OpenWorkKey.work_item_id.distinct()))
+    return session.scalar(held) or 0
 
 
 def candidate_filter(actor: Actor) -> ColumnElement[bool]:

@@ -12,6 +12,7 @@ from engine.core import audit
 from engine.core.actors import Actor
 from engine.core.errors import Conflict, Forbidden, NotFound, TaskNotReady
 from engine.models import Case, WorkItem
+from engine.runtime import work_keys
 
 
 def get(session: Session, item_id: str) -> WorkItem:
@@ -67,6 +68,7 @@ def claim(session: Session, item_id: str, actor: Actor, *,
         if item.state != "open":
             raise TaskNotReady.of("task is %(status)s", status=item.state)
         raise Conflict.of("task is already claimed by %(user)s", user=item.assignee)
+    work_keys.claimed(session, item_id, True)
     session.refresh(item)
     audit.record(session, who, "task.claimed", case_id=item.case_id, task_id=item.id,
                  element_id=item.element_id, before={"assignee": None},
@@ -84,6 +86,7 @@ def unclaim(session: Session, item_id: str, actor: Actor) -> WorkItem:
         raise Forbidden.of("task is claimed by %(user)s", user=item.assignee)
     before = item.assignee
     item.assignee = None
+    work_keys.claimed(session, item.id, False)
     audit.record(session, actor, "task.unclaimed", case_id=item.case_id, task_id=item.id,
                  element_id=item.element_id, before={"assignee": before},
                  after={"assignee": None})
@@ -98,7 +101,7 @@ def inbox(session: Session, actor: Actor, *, tab: str = "all", limit: int = 50,
     posted at.
     """
     mine = WorkItem.assignee == actor.username
-    claimable = and_(WorkItem.assignee.is_(None), task_access.candidate_filter(actor))
+    claimable = and_(WorkItem.assignee.is_(None), task_access.claimable_filter(actor))
     if actor.is_admin and tab == "all":
         cond: Any = WorkItem.state == "open"
     elif tab == "mine":

@@ -75,13 +75,17 @@ class Candidate(Base):
 class OpenWorkKey(Base):
     """Who may claim an open person task, as keys an actor's groups and offices yield.
 
-    A row exists only while its work item is open, so the group inbox reads the caller's
-    own claimable work by index, whatever the number of other people's tasks or closed ones
-    (engine.runtime.work_keys writes and drops them; task_access reads them)."""
+    A row exists only while its work item is open, so the group inbox reads and counts the
+    caller's own claimable work by index, whatever the number of other people's tasks or
+    closed ones (engine.runtime.work_keys writes and drops them; task_access reads them)."""
 
     __tablename__ = "open_work_keys"
+    # the group inbox reads (key, not claimed) -> ids from this index alone
+    __table_args__ = (Index("ix_open_work_keys_claimable", "key", "claimed", "work_item_id"),)
 
     key: Mapped[str] = mapped_column(String(200), primary_key=True)
     work_item_id: Mapped[str] = mapped_column(
         ForeignKey("work_items.id", ondelete="CASCADE"), primary_key=True, index=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id", ondelete="CASCADE"), index=True)
+    # someone holds the task: it has left the group inbox (mirrors WorkItem.assignee)
+    claimed: Mapped[bool] = mapped_column(default=False)

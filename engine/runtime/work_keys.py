@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, select
+from sqlalchemy import Table, bindparam, delete, select, update
 from sqlalchemy.orm import Session
 
 from engine.models import Case, OpenWorkKey, WorkItem
@@ -22,6 +22,8 @@ from engine.models.offices import ROLES
 PERSON_KINDS = ("user", "manual", "cooperation")
 _KEYS: Table = OpenWorkKey.__table__  # type: ignore[assignment]
 _DROP = delete(_KEYS).where(_KEYS.c.work_item_id.in_(bindparam("ids", expanding=True)))
+_CLAIM = (update(_KEYS).where(_KEYS.c.work_item_id == bindparam("item_id"))
+          .values(claimed=bindparam("held")))
 
 
 def keys_of(users: Iterable[str], groups: Iterable[str], office: str | None) -> list[str]:
@@ -37,7 +39,8 @@ def keys_of(users: Iterable[str], groups: Iterable[str], office: str | None) -> 
 def _rows(item: WorkItem, office: str | None) -> list[dict[str, Any]]:
     if item.kind not in PERSON_KINDS:
         return []
-    return [{"key": key, "work_item_id": item.id, "case_id": item.case_id}
+    return [{"key": key, "work_item_id": item.id, "case_id": item.case_id,
+             "claimed": item.assignee is not None}
             for key in keys_of(item.candidate_names("user"), item.candidate_names("group"),
                                office)]
 
@@ -54,6 +57,11 @@ def opened(session: Session, case: Case, items: Iterable[WorkItem]) -> None:
         conn.execute(_KEYS.insert(), rows)
 
 
+def claimed(session: Session, item_id: str, held: bool) -> None:
+    """Mark the keys of an open task as held by someone (claimed, delegated) or not."""
+    session.connection().execute(_CLAIM, {"item_id": item_id, "held": held})
+
+
 def closed(session: Session, item_ids: Iterable[str]) -> None:
     """Drop the keys of work items no longer open."""
     ids = sorted(set(item_ids))
@@ -66,8 +74,8 @@ def drifted(session: Session) -> list[str]:
     say (a check for tests and repairs: it reads every open task)."""
     offices = {row[0]: row[1] for row in session.execute(select(Case.id, Case.office_code))}
     items = session.scalars(select(WorkItem).where(WorkItem.state == "open"))
-    expected = {(row["key"], row["work_item_id"])
+    expected = {(row["key"], row["work_item_id"], row["claimed"])
                 for item in items for row in _rows(item, offices.get(item.case_id))}
-    stored = {(row[0], row[1]) for row in
-              session.execute(select(OpenWorkKey.key, OpenWorkKey.work_item_id))}
-    return sorted({item_id for _key, item_id in expected ^ stored})
+    stored = {(row[0], row[1], bool(row[2])) for row in session.execute(
+        select(OpenWorkKey.key, OpenWorkKey.work_item_id, OpenWorkKey.claimed))}
+    return sorted({item_id for _key, item_id, _held in expected ^ stored})

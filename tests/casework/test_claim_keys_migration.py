@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
-from engine.casework import inbox
+from engine.casework import inbox, work_items
 from engine.core import migrate
 from engine.core.db import unit_of_work
 from engine.models import OpenWorkKey
@@ -31,10 +31,15 @@ def test_the_upgrade_keys_the_tasks_already_open(tmp_path):
             before = {w.id for w in inbox.page(s, clerk, "group").items}
             written = s.scalar(select(func.count()).select_from(OpenWorkKey))
         assert before and written
+        held = sorted(before)[0]
+        with unit_of_work(county.factory) as s:
+            work_items.claim(s, held, clerk)
         db = onething(county.app).db
         migrate.downgrade(db, "0013")
         migrate.upgrade(db)
         with unit_of_work(county.factory, read_only=True) as s:
             assert work_keys.drifted(s) == []
             assert s.scalar(select(func.count()).select_from(OpenWorkKey)) == written
-            assert {w.id for w in inbox.page(s, clerk, "group").items} == before
+            assert {w.id for w in inbox.page(s, clerk, "group").items} == before - {held}
+            assert inbox.count(s, clerk, "group") == len(before) - 1
+            assert [w.id for w in inbox.page(s, clerk, "mine").items] == [held]

@@ -2,17 +2,16 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import text
 
-from engine.core.db import make_engine, unit_of_work
+from engine.core.db import unit_of_work
 from engine.org import users
 from tests.browser.server import load_demo
 from tests.conftest import PG_URL
+from tests.schemas import fresh_schema
 from web.app import create_app
 from web.context import onething
 
@@ -25,17 +24,8 @@ def contract_db_url(tmp_path_factory: pytest.TempPathFactory,
         yield f"sqlite:///{tmp_path_factory.mktemp('contract') / 'onething.db'}"
         return
     request.getfixturevalue("pg_ready")
-    schema = f"c_{uuid.uuid4().hex[:12]}"
-    admin = make_engine(PG_URL)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with fresh_schema(PG_URL, "c") as url:
+        yield url
 
 
 @pytest.fixture(scope="package")

@@ -24,7 +24,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, insert, text
+from sqlalchemy import Engine, func, insert, text
 
 from engine.casework import inbox, task_access
 from engine.core.actors import Actor
@@ -76,7 +76,8 @@ def fill(db: Engine, size: int) -> None:
                           "properties": {}, "input_data": {}})
             candidates.append({"work_item_id": item_id, "case_id": n, "kind": "group",
                                "name": group})
-            keys += [{"key": key, "work_item_id": item_id, "case_id": n}
+            keys += [{"key": key, "work_item_id": item_id, "case_id": n,
+                      "claimed": assignee is not None}
                      for key in work_keys.keys_of([], [group], office)]
         for rows, model in ((cases, Case), (items, WorkItem), (candidates, Candidate),
                             (keys, OpenWorkKey)):
@@ -123,14 +124,22 @@ def measure(db: Engine, who: Actor, tab: str, sort: str) -> tuple[float, float, 
 
 @contextmanager
 def by_candidate_rows() -> Iterator[None]:
-    """The baseline: the group tab filtered by the candidate rows and the cases' offices
-    (task_access.candidate_filter), as before open tasks had claim keys."""
-    keyed = task_access.open_work_filter
-    task_access.open_work_filter = task_access.candidate_filter  # type: ignore[assignment]
+    """The baseline: the group tab filtered and counted by the candidate rows and the cases'
+    offices (task_access.candidate_filter), as before open tasks had claim keys."""
+    keyed, counted = task_access.claimable_filter, inbox.count
+
+    def by_rows(session: Any, who: Actor, tab: str, filters: Any = None) -> int:
+        query = inbox._base(who, tab, filters or inbox.Filters())
+        return session.scalar(query.with_only_columns(func.count(WorkItem.id))
+                              .order_by(None)) or 0
+
+    task_access.claimable_filter = task_access.candidate_filter  # type: ignore[assignment]
+    inbox.count = by_rows  # type: ignore[assignment]
     try:
         yield
     finally:
-        task_access.open_work_filter = keyed  # type: ignore[assignment]
+        task_access.claimable_filter = keyed  # type: ignore[assignment]
+        inbox.count = counted  # type: ignore[assignment]
 
 
 def whole_read(db: Engine, who: Actor, repeat: int = 40) -> tuple[float, float]:
