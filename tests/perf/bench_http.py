@@ -11,7 +11,8 @@ measured in the same run:
    reading the whole case at that depth;
 3. 8 clients, each on its own connection: cases/s, p95 per request and errors, beside the
    single client of part 1;
-4. timers (tests/perf/bench_timers.py): due -> fired and drain rate, 1 vs 2 workers.
+4. timers (tests/perf/bench_timers.py): due -> fired and drain rate, 1 vs 2 workers, for a
+   burst due at once and for due times spread over two minutes.
 "The whole case" is GET /cases/{ref}, plus every page of its /work-items and /audit where
 that reply only counts them (Client.whole_case). Nothing here asserts a time.
 """
@@ -169,6 +170,9 @@ def main() -> None:
     parser.add_argument("--depths", default="10,100,300,1000,2000")
     parser.add_argument("--concurrent", type=int, default=160, help="cases in part 3")
     parser.add_argument("--timers", type=int, default=10_000, help="cases in part 4")
+    parser.add_argument("--timer-spread", type=float, default=120.0,
+                        help="part 4 once more with one worker, the due times spread over "
+                             "this many seconds (0: only the burst)")
     parser.add_argument("--parts", default="1234")
     parser.add_argument("--databases", default="sqlite,postgresql" if has_pg else "sqlite")
     args = parser.parse_args()
@@ -186,7 +190,8 @@ def main() -> None:
                 if "3" in args.parts:
                     part_concurrent(label, port, here.token, args.concurrent, single)
         if "4" in args.parts and args.timers:
-            bench_timers.part_timers(label, args.timers, (1, 2) if label != "sqlite" else (1,))
+            bench_timers.part_timers(label, args.timers, (1, 2) if label != "sqlite" else (1,),
+                                     args.timer_spread)
     print(f"load average at the end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 

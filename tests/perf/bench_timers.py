@@ -1,11 +1,12 @@
 """Part 4 of the HTTP benchmark: many waiting timers coming due at once.
 
 COUNT cases of tests/perf/data/short_timer.bpmn are started through the API (8 clients,
-`onething serve --no-worker`, so nothing fires meanwhile), all waiting until the same
-instant, chosen from a pilot's creation rate so that every case is waiting before it.
-The web server is stopped, 1 or 2 `onething worker` processes are started and, once the
-instant has passed and every timer fired, the jobs table tells how late each fired
-(due -> done) and how fast the backlog drained.
+`onething serve --no-worker`, so nothing fires meanwhile), waiting until an instant chosen
+from a pilot's creation rate so that every case is waiting before it: all the same instant
+(a burst: how fast 1 or 2 workers drain the backlog), or spread evenly over SPREAD seconds
+from it (how late a timer fires when they come due at a steady rate). The web server is
+stopped, the `onething worker` processes are started and, once every timer fired, the jobs
+table tells how late each fired (due -> done) and how fast they drained.
 """
 
 from __future__ import annotations
@@ -27,16 +28,18 @@ CLIENTS = 8
 PILOT = 80
 
 
-def _start_cases(port: int, token: str, count: int, fire_at: datetime) -> tuple[float, int]:
-    """Start COUNT waiting cases with CLIENTS clients; the seconds it took and the errors."""
+def _start_cases(port: int, token: str, count: int, first: datetime,
+                 spread: float = 0.0) -> tuple[float, int]:
+    """Start COUNT waiting cases with CLIENTS clients, the Nth due SPREAD * N / COUNT
+    seconds after FIRST; the seconds it took and the errors."""
     errors = [0] * CLIENTS
-    data = {"fire_at": fire_at.isoformat()}
 
     def run(index: int) -> None:
         client = Client(port, token)
-        for _ in range(count // CLIENTS + (index < count % CLIENTS)):
+        for n in range(index, count, CLIENTS):
+            due = first + timedelta(seconds=spread * n / count)
             try:
-                client.start("short_timer", data)
+                client.start("short_timer", {"fire_at": due.isoformat()})
             except Exception:  # noqa: BLE001 - counted and reported
                 errors[index] += 1
                 client.close()
@@ -60,12 +63,13 @@ def _wait_for_workers(here: Site, logs: list[str], timeout: float = 60) -> None:
         time.sleep(0.1)
 
 
-def one_run(label: str, count: int, workers: int) -> None:
+def one_run(label: str, count: int, workers: int, spread: float = 0.0) -> None:
     with site(label, [TIMER]) as here:
         port = here.serve("--no-worker")
         pilot, _ = _start_cases(port, here.token, PILOT, datetime.now(UTC) + timedelta(days=1))
-        due = datetime.now(UTC) + timedelta(seconds=count * pilot / PILOT * 1.5 + 10)
-        took, errors = _start_cases(port, here.token, count, due)
+        first = datetime.now(UTC) + timedelta(seconds=count * pilot / PILOT * 1.5 + 10)
+        due = first + timedelta(seconds=spread)
+        took, errors = _start_cases(port, here.token, count, first, spread)
         here.stop()
         logs = [f"worker-{n}.log" for n in range(workers)]
         for log in logs:
@@ -74,7 +78,7 @@ def one_run(label: str, count: int, workers: int) -> None:
         # read-only: on SQLite a plain transaction would take the write lock from the workers
         db = make_engine(here.url, execution_options={READ_ONLY: True})
         ours = (Job.kind == "timer") & (Job.due_at <= due)
-        time.sleep(max(0.0, (due - datetime.now(UTC)).total_seconds()))
+        time.sleep(max(0.0, (first - datetime.now(UTC)).total_seconds()))
         deadline = time.monotonic() + 1800
         with db.connect() as conn:
             waiting = conn.execute(select(func.count()).where(ours)).scalar_one()
@@ -90,16 +94,19 @@ def one_run(label: str, count: int, workers: int) -> None:
         print(f"  {workers} worker(s): none of {waiting} timers fired")
         return
     late = [(r.finished_at - r.due_at).total_seconds() for r in fired]
-    span = (max(r.finished_at for r in fired) - due).total_seconds()
-    print(f"  {workers} worker{'s' if workers > 1 else ' '}: {len(fired)} of {waiting} timers "
-          f"fired; due -> fired p50 {statistics.median(late):6.2f} s, p95 "
+    span = (max(r.finished_at for r in fired) - first).total_seconds()
+    how = f"spread over {spread:.0f} s" if spread else "all due at once"
+    print(f"  {workers} worker{'s' if workers > 1 else ' '}, {how}: {len(fired)} of {waiting} "
+          f"timers fired; due -> fired p50 {statistics.median(late):6.2f} s, p95 "
           f"{percentile(late, 0.95):6.2f} s, first {min(late) * 1e3:5.0f} ms; drained in "
           f"{span:6.1f} s = {len(fired) / span:6.1f} timers/s | created at "
           f"{count / took:5.1f} cases/s, {errors} errors")
 
 
-def part_timers(label: str, count: int, workers: tuple[int, ...]) -> None:
-    print(f"[{label}] 4. timers: {count} cases waiting on one due time, "
-          "`onething worker` processes firing them")
+def part_timers(label: str, count: int, workers: tuple[int, ...], spread: float) -> None:
+    print(f"[{label}] 4. timers: {count} waiting cases, `onething worker` processes firing "
+          "them")
     for n in workers:
         one_run(label, count, n)
+    if spread:
+        one_run(label, count, 1, spread)
