@@ -56,6 +56,7 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
             .values(state="cancelled"))
     opened: list[WorkItem] = []
     new: list[WorkItem] = []
+    again: list[str] = []
     for task_id, task in ready.items():
         if task_id in open_ids:
             continue
@@ -64,13 +65,14 @@ def work_items(session: Session, case: Case, live: Any, bundle: CompiledBundle,
             if item is not None:
                 item.state, item.completed_at, item.completed_by = "open", None, None
                 opened.append(item)
+                again.append(item.id)
         else:
             item = assignment.new_work_item(case, task, bundle, now)
             new.append(item)
             opened.append(item)
     if new:
         _insert_work_items(session, new)
-    work_keys.closed(session, gone)
+    work_keys.closed(session, [*gone, *again])
     work_keys.opened(session, case, opened)
     return opened, sorted(gone)
 

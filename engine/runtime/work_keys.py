@@ -46,15 +46,11 @@ def _rows(item: WorkItem, office: str | None) -> list[dict[str, Any]]:
 
 
 def opened(session: Session, case: Case, items: Iterable[WorkItem]) -> None:
-    """Write the keys of ITEMS of CASE, opened or reopened (a reopened task's old keys go)."""
-    items = list(items)
-    if not items:
-        return
-    conn = session.connection()
-    conn.execute(_DROP, {"ids": [item.id for item in items]})
+    """Write the keys of ITEMS of CASE, just opened (a task opened again has its old keys
+    dropped by closed() first)."""
     rows = [row for item in items for row in _rows(item, case.office_code)]
     if rows:
-        conn.execute(_KEYS.insert(), rows)
+        session.connection().execute(_KEYS.insert(), rows)
 
 
 def claimed(session: Session, item_id: str, held: bool) -> None:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from uuid import UUID
+
 import pytest
 
 from engine.casework import cases, completion, work_items
+from engine.casework.advancing import advance
 from engine.core.db import unit_of_work
 from engine.core.errors import Forbidden, InvalidInput, NotFound, TaskNotReady
+from engine.runtime import work_keys
 from engine.runtime.diagrams import compile_bundle
 from tests.runtime.scenario import ADMIN, CLERK, REVIEWER, Actor, Scenario
 
@@ -170,3 +174,30 @@ OWN_STEPS = b"""<?xml version="1.0" encoding="UTF-8"?>
 DEPT_FORM = (b'<bpmn:extensionElements><camunda:formData><camunda:formField id="dept" '
              b'type="string"/></camunda:formData></bpmn:extensionElements>')
 OWN_STEPS = OWN_STEPS.replace(b"DEPT_FORM", DEPT_FORM)
+
+
+def test_a_task_reset_to_ready_opens_its_old_work_item_with_fresh_claim_keys(sc):
+    cid = sc.start("approval", {"applicant": "A"})
+    accept = sc.item(cid, "accept")
+    with unit_of_work(sc.factory) as s:
+        work_items.claim(s, accept.id, CLERK)
+    sc.complete(cid, "accept", {"accepted": True, "area": 120}, actor=CLERK)
+
+    def back(live, _case):
+        live.workflow.reset_from_task_id(UUID(accept.id))
+
+    with unit_of_work(sc.factory) as s:
+        advance(sc.rt, s, cid, ADMIN, "case.retried", back)
+    again = sc.item(cid, "accept")
+    assert again.id == accept.id and again.state == "open" and again.assignee == "clerk"
+    # the review it led to is gone; the clerk who held the task holds it again
+    assert [w.element_id for w in sc.open_items(cid)] == ["accept"]
+    other = Actor("clerk_two", frozenset({"window_clerk"}))
+    with unit_of_work(sc.factory) as s:
+        assert work_keys.drifted(s) == []
+        assert work_items.inbox(s, CLERK, tab="mine")[1] == 1
+        assert work_items.inbox(s, other, tab="group")[1] == 0
+        work_items.unclaim(s, accept.id, CLERK)
+    with unit_of_work(sc.factory) as s:
+        claimable, total = work_items.inbox(s, other, tab="group")
+        assert total == 1 and [w.id for w in claimable] == [accept.id]

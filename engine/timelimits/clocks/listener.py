@@ -30,6 +30,12 @@ def _items_of(data: dict[str, Any]) -> list[str]:
     return [str(code) for code in planned if code]
 
 
+# set on a live workflow once a step found its case without a running clock: clocks start
+# only here, so later steps need not read them until a rule starts one (a rolled-back
+# command's workflow leaves the cache, and the memo with it)
+_NO_CLOCKS = "_onething_no_running_clocks"
+
+
 @case_events.listen
 def on_step(session: Session, event: case_events.StepEvent) -> None:
     """Apply the rules to the step's completed, cancelled and opened work items."""
@@ -41,6 +47,7 @@ def on_step(session: Session, event: case_events.StepEvent) -> None:
             if action == rules.START:
                 operations.start(session, case, _items_of(data), now)
                 ensure_level_job(session, now)
+                event.workflow.__dict__.pop(_NO_CLOCKS, None)
             elif action == rules.RESUME:
                 operations.resume(session, case.id, done.id, now)
             elif action == rules.END_ITEM:
@@ -56,7 +63,12 @@ def on_step(session: Session, event: case_events.StepEvent) -> None:
     if event.status_changed and case.status in ("completed", "cancelled"):
         operations.end(session, case.id, None, now)
         return
+    if event.workflow.__dict__.get(_NO_CLOCKS):
+        return
     running = operations.clocks_of(session, case.id, running=True)
+    if not running:
+        event.workflow.__dict__[_NO_CLOCKS] = True
+        return
     operations.recompute(session, running, now)
     _align_due(event.opened, running)
 

@@ -143,6 +143,7 @@ def test_the_per_task_rule_and_the_inbox_filter_agree(county: County) -> None:
         s.execute(delete(Candidate).where(Candidate.work_item_id == unnamed))
         s.expire_all()
         bare = s.get(WorkItem, unnamed)
+        work_keys.closed(s, [unnamed])
         work_keys.opened(s, s.get(Case, yangan), [bare])
         items = list(s.scalars(select(WorkItem).where(WorkItem.state == "open")))
         assert len(items) >= 4
