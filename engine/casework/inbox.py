@@ -7,9 +7,6 @@ on a task (office-scoped roles, work of the accepting office).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -18,7 +15,7 @@ from sqlalchemy import Select, SQLColumnExpression, and_, case, func, select, tu
 from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql import ColumnElement
 
-from engine.casework import task_access, task_items, work_items
+from engine.casework import cursors, task_access, task_items, work_items
 from engine.core import clock
 from engine.core.actors import Actor
 from engine.core.errors import FieldError, InvalidInput
@@ -51,11 +48,6 @@ class Filters:
 SortKey = datetime | str | int | None
 
 
-def _bad_cursor() -> InvalidInput:
-    return InvalidInput("the paging cursor is not one this server gave out",
-                        [FieldError("after", "use next_cursor of the previous page")])
-
-
 @dataclass(frozen=True)
 class Cursor:
     """Where the previous page ended: the sort, its key (None once past the rows without
@@ -68,23 +60,14 @@ class Cursor:
 
     def encode(self) -> str:
         """An opaque, URL-safe token for the next page."""
-        key = self.key.isoformat() if isinstance(self.key, datetime) else self.key
-        raw = json.dumps([key, self.id, self.sort])
-        return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+        return cursors.encode([self.key, self.id, self.sort])
 
     @classmethod
     def decode(cls, token: str) -> Cursor:
         """Read a token made by encode(); anything else is InvalidInput."""
-        try:
-            raw = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
-            found = json.loads(raw)
-            if not isinstance(found, list) or len(found) not in (2, 3):
-                raise ValueError(token)
-            key, item_id, sort = (found + [None])[:3]
-            if not isinstance(item_id, str) or (sort is not None and sort not in SORTS):
-                raise ValueError(item_id)
-        except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as err:
-            raise _bad_cursor() from err
+        key, item_id, sort = (cursors.decode(token, (2, 3)) + [None])[:3]
+        if not isinstance(item_id, str) or (sort is not None and sort not in SORTS):
+            raise cursors.bad_cursor()
         return cls(_key_of(sort, key), item_id, sort)
 
 
@@ -96,14 +79,9 @@ def _key_of(sort: str | None, key: Any) -> SortKey:
         return key
     if sort in ("applicant", "item", "office") and isinstance(key, str):
         return key
-    if sort in (None, "due", "created") and isinstance(key, str):
-        try:
-            when = datetime.fromisoformat(key)
-        except ValueError:
-            raise _bad_cursor() from None
-        if when.tzinfo is not None:
-            return when
-    raise _bad_cursor()
+    if sort in (None, "due", "created"):
+        return cursors.moment(key)
+    raise cursors.bad_cursor()
 
 
 @dataclass
@@ -217,7 +195,7 @@ def page(session: Session, actor: Actor, tab: str = "mine", *, filters: Filters 
                            [FieldError("limit", f"must be 1 to {MAX_LIMIT}")])
     if after is not None and after.sort != sort and not (
             after.sort is None and sort in ("due", "created")):
-        raise _bad_cursor()
+        raise cursors.bad_cursor()
     base, column = _sorted_by(_base(actor, tab, filters or Filters()), sort)
     rows: list[WorkItem] = []
     if after is None or after.key is not None:

@@ -87,7 +87,9 @@ def test_a_bad_cursor_or_page_size_is_refused_by_field(client, admin, long_case)
     for path in ("work-items", "audit"):
         url = f"/api/v1/cases/{case['id']}/{path}"
         for query in ("after=not-a-cursor", "after=WzEsMl0", "after=WyJ4Il0", "limit=0",
-                      "limit=501"):
+                      "limit=501",
+                      # a time without its offset is not one this server wrote
+                      "after=WyIyMDI2LTAxLTAxVDAwOjAwOjAwIiwgIngiXQ"):
             problem = assert_problem(client.get(f"{url}?{query}", headers=admin), 422)
             assert {f["path"] for f in problem["fields"]} <= {"after", "limit"}, query
     assert_problem(client.get("/api/v1/cases/999999/audit", headers=admin), 404)
